@@ -1,0 +1,39 @@
+"""Make the audit table append-only in the database itself (security.md D4): UPDATE and DELETE abort."""
+
+from django.db import migrations
+
+SQLITE = [
+    """CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+       BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only'); END;""",
+    """CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent
+       BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only'); END;""",
+]
+SQLITE_REVERSE = ["DROP TRIGGER core_auditevent_no_update;", "DROP TRIGGER core_auditevent_no_delete;"]
+
+POSTGRES = [
+    """CREATE FUNCTION core_auditevent_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'core_auditevent is append-only'; END; $$;""",
+    """CREATE TRIGGER core_auditevent_no_change BEFORE UPDATE OR DELETE ON core_auditevent
+       FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();""",
+]
+POSTGRES_REVERSE = [
+    "DROP TRIGGER core_auditevent_no_change ON core_auditevent;",
+    "DROP FUNCTION core_auditevent_append_only();",
+]
+
+
+def forwards(apps, schema_editor):
+    statements = POSTGRES if schema_editor.connection.vendor == "postgresql" else SQLITE
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def backwards(apps, schema_editor):
+    statements = POSTGRES_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

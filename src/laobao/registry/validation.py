@@ -1,0 +1,86 @@
+"""Field rules of the registry, each failing with a bilingual message that names the fix."""
+
+from __future__ import annotations
+
+import re
+
+from laobao.core.errors import DomainError
+from laobao.core.identifiers import PROVINCE_CODES
+from laobao.core.models import Region, RegionLevel
+
+from .models import EmployerSize, EmployerStatus, EmployerType, HukouType, Industry
+
+_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•\.\- ]{1,50}$")
+
+
+def clean_name(value: str, *, field: str = "name") -> str:
+    name = " ".join((value or "").split())
+    if not _NAME.match(name) or not name.strip("·•.- "):
+        raise DomainError.of(
+            field, "name.format",
+            "姓名格式不正确：应为1至50个汉字或字母（少数民族姓名可用间隔号“·”），请按证件填写",
+            "Name is not valid: 1 to 50 Chinese characters or letters (the dot '·' is allowed in minority names); "
+            "enter it as on the ID card",
+        )
+    return name
+
+
+def clean_choice(value: str, choices, *, field: str, label_zh: str, label_en: str) -> str:
+    value = (value or "").strip()
+    by_label = {str(label): key for key, label in choices.choices}
+    if value in choices.values:
+        return value
+    if value in by_label:
+        return by_label[value]
+    allowed = "、".join(f"{k}（{lbl}）" for k, lbl in choices.choices)
+    raise DomainError.of(
+        field, f"{field}.choice",
+        f"{label_zh}“{value}”不在可选范围内：请填写 {allowed} 之一",
+        f"{label_en} '{value}' is not allowed: use one of {', '.join(choices.values)}",
+    )
+
+
+def clean_hukou_type(value: str) -> str:
+    return clean_choice(value, HukouType, field="hukou_type", label_zh="户口性质", label_en="Hukou type")
+
+
+def clean_employer_type(value: str) -> str:
+    return clean_choice(value, EmployerType, field="type", label_zh="单位类型", label_en="Employer type")
+
+
+def clean_industry(value: str) -> str:
+    return clean_choice((value or "").upper(), Industry, field="industry", label_zh="行业门类（GB/T 4754）",
+                        label_en="Industry section (GB/T 4754)")
+
+
+def clean_size(value: str) -> str:
+    return clean_choice(value, EmployerSize, field="size", label_zh="单位规模", label_en="Employer size")
+
+
+def clean_status(value: str) -> str:
+    return clean_choice(value or "active", EmployerStatus, field="status", label_zh="单位状态", label_en="Status")
+
+
+def clean_region_code6(value: str, *, field: str = "hukou_region_code") -> str:
+    code = (value or "").strip()
+    if not (len(code) == 6 and code.isdigit() and code[:2] in PROVINCE_CODES):
+        raise DomainError.of(
+            field, "region_code.format",
+            f"户籍地行政区划代码“{code}”不正确：应为6位 GB/T 2260 代码（如苏州市姑苏区 320508）",
+            f"Hukou region code '{code}' is not valid: use a 6-digit GB/T 2260 code (e.g. 320508 for Gusu, Suzhou)",
+        )
+    return code
+
+
+def clean_region(code: str, *, field: str, levels=(RegionLevel.STREET, RegionLevel.COMMUNITY)) -> Region:
+    """A current region node at one of ``levels`` (a person lives in a community; an employer in a street or community)."""
+    code = (code or "").strip()
+    region = Region.objects.filter(code=code).first()
+    if region is None or not region.is_current() or region.level not in levels:
+        raise DomainError.of(
+            field, "region.unknown",
+            f"区划代码“{code}”不是现行的街道（镇）或社区（村）代码：请在区划树中查找12位统计用区划代码",
+            f"Region code '{code}' is not a current street/town or community/village: "
+            "look up the 12-digit statistical code in the region tree",
+        )
+    return region

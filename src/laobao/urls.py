@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("laobao.api.urls")),
+    path("", include("laobao.core.urls")),
+    path("", include("laobao.registry.urls")),
+]
