@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 ENV = os.environ.get("LAOBAO_ENV", "production")
@@ -24,7 +24,12 @@ VAR_DIR = Path(os.environ.get("LAOBAO_VAR", Path.cwd() / "var")).resolve()
 PRODUCTION = ENV == "production"
 
 if PRODUCTION:
-    SECRET_KEY = os.environ["SECRET_KEY"]
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to 50+ random characters in production "
+            "(or set LAOBAO_ENV=demo for a local demonstration)"
+        )
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or f"laobao-{ENV}-only-key-" + "x" * 40
 
