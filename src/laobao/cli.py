@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-COMMANDS = {"demo", "serve", "migrate", "users", "validate", "import", "export", "audit", "indicators"}
+COMMANDS = {"demo", "serve", "migrate", "users", "import", "export", "audit", "indicators"}
 
 USAGE = """usage: laobao COMMAND [ARGS]
 
@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0
     name, rest = argv[0], argv[1:]
+    if name == "validate":  # pure: needs no settings, works on any machine
+        return validate(rest)
     if name == "demo":
         os.environ.setdefault("LAOBAO_ENV", "demo")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laobao.settings")
@@ -51,6 +53,28 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
+
+
+def validate(args: list[str]) -> int:
+    """laobao validate id|credit-code|org-code VALUE: print the normalized value (exit 0) or the reason (exit 1)."""
+    from laobao.core.errors import DomainError
+    from laobao.core.identifiers import parse_citizen_id, parse_credit_code, parse_org_code
+
+    parsers = {"id": lambda v: _describe_id(parse_citizen_id(v)), "credit-code": lambda v: parse_credit_code(v).code,
+               "org-code": parse_org_code}
+    if len(args) != 2 or args[0] not in parsers:
+        print("usage: laobao validate id|credit-code|org-code VALUE", file=sys.stderr)
+        return 2
+    try:
+        print(parsers[args[0]](args[1]))
+    except DomainError as exc:
+        print(exc.text("zh-hans") + "\n" + exc.text("en"), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _describe_id(cid) -> str:
+    return cid.number + (f"  (upgraded from {cid.upgraded_from})" if cid.upgraded_from else "")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,3 +65,15 @@ class NoStoreMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class BureauLanguageMiddleware:
+    """The interface is in Chinese until the user picks English (the language cookie), whatever the
+    browser's Accept-Language says: a bureau's default is its own language, not the browser vendor's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

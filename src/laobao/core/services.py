@@ -148,7 +148,7 @@ def login_failed(*, username: str, ip: str = "") -> bool:
     window = now - timedelta(seconds=settings.LAOBAO_LOGIN_WINDOW_SECONDS)
     failures = LoginFailure.objects.filter(username=username, at__gte=window).count()
     user = User.objects.filter(username=username).first()
-    path = user.region.path if user and user.region_id else ""
+    path = user.region.path if user and user.region_id else _root_path()
     audit.record("auth.login_failed", object_type="user", object_id=user.pk if user else "", region_path=path,
                  success=False, after={"username": username[:150], "failures": failures})
     if user and failures >= settings.LAOBAO_LOGIN_MAX_FAILURES:

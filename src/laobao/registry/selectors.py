@@ -83,6 +83,8 @@ def employer_get(user, pk) -> Employer:
 
 
 def region_get(user, code: str) -> Region:
+    if "\x00" in (code or ""):  # PostgreSQL refuses NUL in text: not a code, not a 500
+        raise NotFound
     region = regions_visible(user).filter(code=code).first()
     if region is None:
         raise NotFound
@@ -99,7 +101,7 @@ def normalize_citizen_id(query: str) -> str | None:
 
 def person_search(user, query: str, *, limit: int = SEARCH_LIMIT) -> list[Person]:
     """Find persons by citizen ID (exact, 15 or 18 digits), mobile (exact) or name (exact, then prefix)."""
-    q = (query or "").strip().replace(" ", "")
+    q = (query or "").strip().replace(" ", "").replace("\x00", "")
     if not q:
         return []
     base = persons_visible(user).select_related("residence_region")
@@ -121,11 +123,12 @@ def person_by_citizen_id(user, number: str) -> Person | None:
 
 
 def employer_search(user, query: str, *, limit: int = SEARCH_LIMIT) -> list[Employer]:
-    q = (query or "").strip().replace(" ", "").upper()
+    query = (query or "").replace("\x00", "")  # PostgreSQL refuses NUL in text
+    q = query.strip().replace(" ", "").upper()
     if not q:
         return []
     base = employers_visible(user).select_related("region")
-    if len(q) == 18 and q.isalnum():
+    if len(q) == 18 and q.isascii() and q.isalnum():  # isalnum() alone is true for Chinese names too
         return list(base.filter(credit_code=q)[:1])
     if len(q) in (9, 10) and q.replace("-", "").isalnum() and not any("\u4e00" <= c <= "\u9fff" for c in q):
         return list(base.filter(org_code=q.replace("-", ""))[:1])

@@ -44,7 +44,15 @@ def check_write(user, region: Region | None, action: str = "registry.write") -> 
         raise Forbidden
 
 
-def _duplicate_person(existing: Person) -> DomainError:
+def _duplicate_person(existing: Person, user=None) -> DomainError:
+    path = existing.residence_region.path if existing.residence_region_id else None
+    if user is not None and not in_scope(user, path):  # no name lookup by ID outside one's jurisdiction
+        return DomainError.of(
+            "citizen_id", "person.duplicate",
+            "该公民已在其他辖区登记：请勿重复登记，请联系其居住地经办机构办理迁入",
+            "This citizen is already registered in another jurisdiction: do not register again; "
+            "ask the office of their residence to transfer the record",
+        )
     masked = parse_citizen_id(existing.citizen_id).masked()
     return DomainError.of(
         "citizen_id", "person.duplicate",
@@ -65,7 +73,7 @@ def person_register(
     check_write(user, region)
     existing = Person.objects.filter(citizen_id=cid.number).first()
     if existing:
-        raise _duplicate_person(existing)
+        raise _duplicate_person(existing, user)
     person = Person(
         citizen_id=cid.number, legacy_id15=cid.upgraded_from or "", name=v.clean_name(name),
         sex=cid.sex, birth_date=cid.birth_date, hukou_type=v.clean_hukou_type(hukou_type),
@@ -76,7 +84,7 @@ def person_register(
         with transaction.atomic():
             person.save(force_insert=True)
     except IntegrityError:  # a concurrent registration of the same ID won the race
-        raise _duplicate_person(Person.objects.get(citizen_id=cid.number)) from None
+        raise _duplicate_person(Person.objects.get(citizen_id=cid.number), user) from None
     audit.record("person.register", object_type="person", object_id=person.pk, region_path=region.path,
                  after=person_snapshot(person))
     return person

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils import translation
+
 from laobao.core.errors import DomainError
 from laobao.core.identifiers import PROVINCE_CODES
 from laobao.core.models import Region, RegionLevel
@@ -25,18 +27,25 @@ def clean_name(value: str, *, field: str = "name") -> str:
     return name
 
 
+def _labels(choices, language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {key: str(label) for key, label in choices.choices}
+
+
 def clean_choice(value: str, choices, *, field: str, label_zh: str, label_en: str) -> str:
+    """A choice given by its code, its Chinese label or its English label (whatever the active language)."""
     value = (value or "").strip()
-    by_label = {str(label): key for key, label in choices.choices}
+    zh, en = _labels(choices, "zh-hans"), _labels(choices, "en")
     if value in choices.values:
         return value
-    if value in by_label:
-        return by_label[value]
-    allowed = "、".join(f"{k}（{lbl}）" for k, lbl in choices.choices)
+    for labels in (zh, en):
+        for key, label in labels.items():
+            if value == label or value.lower() == label.lower():
+                return key
     raise DomainError.of(
         field, f"{field}.choice",
-        f"{label_zh}“{value}”不在可选范围内：请填写 {allowed} 之一",
-        f"{label_en} '{value}' is not allowed: use one of {', '.join(choices.values)}",
+        f"{label_zh}“{value}”不在可选范围内：请填写 {'、'.join(f'{k}（{lbl}）' for k, lbl in zh.items())} 之一",
+        f"{label_en} '{value}' is not allowed: use one of {', '.join(f'{k} ({lbl})' for k, lbl in en.items())}",
     )
 
 

@@ -1,0 +1,174 @@
+"""The bulk write path: millions of rows in seconds, for the demo generator and large loads.
+
+:func:`copy_rows` streams tuples into one table: PostgreSQL ``COPY ... FROM STDIN`` (psycopg 3)
+or SQLite ``executemany``, in chunks, with a progress line on stderr. It bypasses the ORM (no
+model instances, no signals, no ``auto_now``): the caller passes every column, including
+``created_at`` / ``updated_at`` (see :func:`db_timestamp`), and is responsible for validity.
+
+It writes inside the caller's transaction and never commits: wrap the whole load in
+``transaction.atomic()`` so that it is all or nothing and its audit event commits with it.
+Tables written with explicit primary keys need :func:`reset_sequences` afterwards (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from itertools import islice
+from typing import TextIO
+
+from django.core.management.color import no_style
+from django.db import connection
+
+CHUNK = 50_000
+
+
+def db_timestamp(moment: datetime) -> str:
+    """A timezone-aware datetime as the text both backends store for a ``DateTimeField``.
+
+    SQLite (Django, USE_TZ) keeps naive UTC text; PostgreSQL parses an ISO timestamp with offset.
+    """
+    utc = moment.astimezone(timezone.utc)
+    if connection.vendor == "postgresql":
+        return utc.isoformat(sep=" ")
+    return utc.replace(tzinfo=None).isoformat(sep=" ")
+
+
+def copy_rows(
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    total: int | None = None,
+    label: str | None = None,
+    chunk: int = CHUNK,
+    progress: TextIO | None = sys.stderr,
+) -> int:
+    """Write ``rows`` (tuples in ``columns`` order; None is NULL) into ``table``. Returns the row count.
+
+    ``table`` and ``columns`` are identifiers from code, never from user input. Values should be
+    ``str``, ``int`` or None (dates and datetimes as ISO text) so both backends take them as they are.
+    """
+    label = label or table
+    started = time.perf_counter()
+    written = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        write = _postgres_writer(cursor, table, columns) if connection.vendor == "postgresql" else _sqlite_writer(table, columns)
+        while True:
+            batch = list(islice(iterator, chunk))
+            if not batch:
+                break
+            write(batch)
+            written += len(batch)
+            if progress is not None:
+                _report(progress, label, written, total, started)
+    return written
+
+
+def _column_list(columns: Sequence[str]) -> str:
+    return ", ".join('"' + c + '"' for c in columns)
+
+
+def _postgres_writer(cursor, table: str, columns: Sequence[str]):
+    sql = f'COPY "{table}" ({_column_list(columns)}) FROM STDIN'
+    raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
+
+    def write(batch: list[tuple]) -> None:
+        with raw.copy(sql) as copy:
+            for row in batch:
+                copy.write_row(row)
+
+    return write
+
+
+def _sqlite_writer(table: str, columns: Sequence[str]):
+    sql = f'INSERT INTO "{table}" ({_column_list(columns)}) VALUES ({", ".join("?" * len(columns))})'
+    raw = connection.connection  # the sqlite3 connection, inside Django's open transaction
+    raw.execute("PRAGMA cache_size = -262144")  # 256 MiB page cache: index inserts stay in memory
+
+    def write(batch: list[tuple]) -> None:
+        raw.executemany(sql, batch)
+
+    return write
+
+
+def _report(out: TextIO, label: str, written: int, total: int | None, started: float) -> None:
+    elapsed = time.perf_counter() - started
+    rate = written / elapsed if elapsed > 0 else 0.0
+    of = f"/{total}" if total else ""
+    out.write(f"{label} {written}{of} ({elapsed:.1f} s, {rate:,.0f} rows/s)\n")
+    out.flush()
+
+
+def next_id(table: str) -> int:
+    """The first free primary key of ``table`` (for loads that assign their own ids)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) + 1 FROM "{table}"')
+        return int(cursor.fetchone()[0])
+
+
+@contextmanager
+def indexes_deferred(*tables: str):
+    """PostgreSQL: build secondary indexes and check constraints once, after the load, not per row.
+
+    Drops the foreign-key and unique constraints and the secondary indexes of ``tables`` (primary
+    keys and CHECK constraints stay), runs the block, then recreates every one of them from the
+    catalog's own definitions, which validates the loaded rows (a duplicate or a dangling
+    reference fails the load). Django's deferred foreign keys would otherwise queue one trigger
+    event per row until commit. DDL is transactional in PostgreSQL: call this inside
+    ``transaction.atomic()`` and a failure restores everything. Elsewhere it does nothing.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    constraints, indexes = [], []
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype, conname",
+                [table],
+            )
+            constraints += [(table, name, definition) for name, definition, _ in cursor.fetchall()]
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = %s::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))",
+                [table],
+            )
+            indexes += cursor.fetchall()
+        quote = connection.ops.quote_name
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run checks still queued (ALTER TABLE refuses them)
+        for table, name, _ in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")  # already quoted by ::regclass::text
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in sorted(constraints, key=lambda c: "FOREIGN KEY" in c[2]):
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's INITIALLY DEFERRED
+
+
+def analyze(*tables: str) -> None:
+    """Refresh the planner's statistics after a load (PostgreSQL; SQLite plans these queries without)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def reset_sequences(*models) -> None:
+    """After rows were written with explicit ids, move PostgreSQL's identity sequences past them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

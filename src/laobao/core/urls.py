@@ -1,0 +1,12 @@
+"""Back-office pages of the core app (mounted at the site root)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

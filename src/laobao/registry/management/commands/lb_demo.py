@@ -1,0 +1,58 @@
+"""laobao demo: generate the synthetic demo city and print the demo logins."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from laobao.core.context import acting_as
+from laobao.core.errors import DomainError
+from laobao.demo import generator
+from laobao.demo.users import ensure_users
+
+
+class Command(BaseCommand):
+    help = "Generate the deterministic demo city (persons, employers, relations) and the demo logins"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=generator.DEFAULT_SEED)
+        parser.add_argument("--persons", type=int, default=generator.DEFAULT_PERSONS)
+        parser.add_argument("--employers", type=int, default=None, help="default: persons / 10")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="skip generation when the database already holds persons (still prints the logins)")
+        parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+    def handle(self, *args, seed, persons, employers, if_empty, quiet, **opts):
+        if persons < 1 or (employers is not None and employers < 1):
+            raise CommandError("--persons 与 --employers 须为正整数 / --persons and --employers must be positive",
+                               returncode=2)
+        with acting_as(None, username="cli:demo"):
+            try:
+                if if_empty and not generator.city_is_empty():
+                    self.stdout.write("demo: persons already exist, generation skipped (--if-empty)")
+                else:
+                    s = generator.generate(seed=seed, persons=persons, employers=employers,
+                                           progress=None if quiet else self.stderr)
+                    self.stdout.write(
+                        f"demo city (seed {s.seed}): {s.persons} persons, {s.employers} employers, "
+                        f"{s.relations} employment relations, {s.communities_created} communities created "
+                        f"in {s.seconds} s"
+                    )
+                logins = ensure_users(seed)
+            except DomainError as exc:
+                raise CommandError(exc.text("zh-hans") + "\n" + exc.text("en"), returncode=1) from None
+        self._print_logins(logins, seed)
+
+    def _print_logins(self, logins, seed):
+        self.stdout.write(f"\n演示账号 / demo logins (seed {seed}; demo only, never in production):")
+        header = ("username", "role", "region", "password")
+        rows = [(lg.username, lg.role, lg.region, lg.password + ("" if lg.created else " (existing)")) for lg in logins]
+        widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
+        for row in [header, *rows]:
+            self.stdout.write("  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

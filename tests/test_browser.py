@@ -1,0 +1,186 @@
+"""End to end in a real browser: Playwright drives Debian's headless chromium against `laobao serve`.
+
+The server is the production path (gunicorn, WhiteNoise, collected static files) on a fresh
+database: a temporary SQLite file, or a fresh PostgreSQL database when DATABASE_URL points at one.
+Nothing is downloaded: the browser is /usr/bin/chromium. Screenshots go to tests/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).parent / "screenshots"
+PASSWORD = "browser-test-pass-2026"
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium for the browser test (see .ci/run)")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Database:
+    """A throwaway database for the server: SQLite file, or a new database on the test PostgreSQL."""
+
+    def __init__(self, tmp: Path):
+        base = os.environ.get("DATABASE_URL", "")
+        self.pg = base.startswith("postgres")
+        if self.pg:
+            import psycopg
+
+            self.name = "laobao_browser_" + uuid.uuid4().hex[:8]
+            self.admin = base
+            with psycopg.connect(base, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{self.name}"')
+            self.url = base.rsplit("/", 1)[0] + "/" + self.name
+        else:
+            self.url = f"sqlite:///{tmp / 'browser.sqlite3'}"
+
+    def one(self, sql: str):
+        if self.pg:
+            import psycopg
+
+            with psycopg.connect(self.url) as conn:
+                return conn.execute(sql).fetchone()
+        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
+            return conn.execute(sql).fetchone()
+
+    def all(self, sql: str):
+        if self.pg:
+            import psycopg
+
+            with psycopg.connect(self.url) as conn:
+                return conn.execute(sql).fetchall()
+        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
+            return conn.execute(sql).fetchall()
+
+    def drop(self):
+        if self.pg:
+            import psycopg
+
+            with psycopg.connect(self.admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    db = _Database(tmp)
+    env = {**os.environ, "LAOBAO_ENV": "demo", "LAOBAO_VAR": str(tmp), "DATABASE_URL": db.url}
+    laobao = [sys.executable, "-m", "laobao.cli"]
+
+    def run(*args, stdin=None):
+        subprocess.run([*laobao, *args], env=env, input=stdin, text=True, check=True, capture_output=True, timeout=600)
+
+    run("migrate")
+    run("demo", "--persons", "300", "--seed", "11")
+    run("users", "add", "browser_officer", "--role", "city_officer", "--region", "320500", stdin=PASSWORD + "\n")
+    port = _free_port()
+    proc = subprocess.Popen([*laobao, "serve", "--port", str(port), "--workers", "1"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("laobao serve did not start")
+    try:
+        yield {"url": f"http://127.0.0.1:{port}", "db": db}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        db.drop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+def _login(page, base):
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", "browser_officer")
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/")
+
+
+def test_login_search_open_person_and_switch_language(server, browser):
+    SHOTS.mkdir(exist_ok=True)
+    base, db = server["url"], server["db"]
+    citizen_id, name = db.one("SELECT citizen_id, name FROM registry_person ORDER BY id LIMIT 1")
+    page = browser.new_page(locale="zh-CN")
+    _login(page, base)
+    page.screenshot(path=SHOTS / "01-home.png", full_page=True)
+    assert "退出" in page.content() or "登出" in page.content()
+
+    search = page.locator("input[name=q]").first
+    search.fill(citizen_id)
+    search.press("Enter")
+    page.wait_for_load_state()
+    page.screenshot(path=SHOTS / "02-person.png", full_page=True)
+    body = page.content()
+    assert name in body
+    assert citizen_id not in body, "the full ID number must never be shown without a reveal"
+    assert citizen_id[:4] in body and citizen_id[-4:] in body
+    every_id = {row[0] for row in db.all("SELECT citizen_id FROM registry_person")}
+    assert not every_id & set(re.findall(r"\d{17}[\dXx]", page.inner_text("body")))
+
+    page.locator("form[action*='setlang'] [name=language]").first.evaluate(
+        "(el) => { if (el.tagName === 'SELECT') { el.value = 'en'; el.form.submit(); } else { el.click(); } }"
+    ) if page.locator("form[action*='setlang'] select[name=language]").count() else page.locator(
+        "form[action*='setlang'] button[value=en]").first.click()
+    page.wait_for_load_state()
+    page.screenshot(path=SHOTS / "03-person-en.png", full_page=True)
+    text = page.inner_text("body")
+    assert "Log out" in text or "Sign out" in text or "Logout" in text
+    assert name in text  # the data stays; the interface changes
+    page.close()
+
+
+def test_logout_then_back_shows_no_personal_data(server, browser):
+    base, db = server["url"], server["db"]
+    citizen_id, name = db.one("SELECT citizen_id, name FROM registry_person ORDER BY id DESC LIMIT 1")
+    page = browser.new_page()
+    _login(page, base)
+    page.goto(base + "/persons/?q=" + citizen_id)
+    assert name in page.content()
+    page.locator("form[action*='logout'] button, form[action*='logout'] input[type=submit]").first.click()
+    page.wait_for_load_state()
+    page.go_back()
+    page.wait_for_load_state()
+    page.reload()
+    assert name not in page.content()
+    assert page.evaluate("() => window.localStorage.length + window.sessionStorage.length") == 0
+    page.close()
