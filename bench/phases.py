@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from io import StringIO
 
 from django.core.management import call_command
 from django.test import Client
@@ -24,7 +25,7 @@ WARMUP = 20
 
 def migrate() -> float:
     started = time.perf_counter()
-    call_command("lb_migrate", verbosity=0)
+    call_command("lb_migrate", verbosity=0, stdout=StringIO())
     return round(time.perf_counter() - started, 1)
 
 
@@ -50,7 +51,8 @@ def sample_persons(seed: int, count: int) -> list[tuple[str, str]]:
     low, high = bounds.first(), bounds.last()
     rng = random.Random(seed)
     ids = rng.sample(range(low, high + 1), min(count, high - low + 1))
-    rows = dict((pk, (cid, name)) for pk, cid, name in Person.objects.filter(id__in=ids).values_list("id", "citizen_id", "name"))
+    found = Person.objects.filter(id__in=ids).values_list("id", "citizen_id", "name")
+    rows = {pk: (cid, name) for pk, cid, name in found}
     return [rows[pk] for pk in ids if pk in rows]
 
 

@@ -47,7 +47,7 @@ def prepare_database(db: str, persons: int) -> str:
         (workdir / "static").mkdir(parents=True)
         os.environ["LAOBAO_VAR"] = str(workdir)
         os.environ.pop("DATABASE_URL", None)
-        return str(workdir / "laobao.sqlite3")
+        return str((workdir / "laobao.sqlite3").relative_to(HERE.parent))
     (OUT / "static").mkdir(parents=True, exist_ok=True)
     os.environ["LAOBAO_VAR"] = str(OUT)
     url = os.environ.get("DATABASE_URL", "")
@@ -68,7 +68,7 @@ def database_bytes(connection, path: str) -> int | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_database_size(current_database())")
             return int(cursor.fetchone()[0])
-    files = [Path(path), Path(path + "-wal")]
+    files = [HERE.parent / path, HERE.parent / (path + "-wal")]
     return sum(f.stat().st_size for f in files if f.exists())
 
 
@@ -108,7 +108,8 @@ def report(r: dict) -> None:
     rows = [("generate + load", f"{r['load']['seconds']:.1f} s", f"≤ {load_target:.0f} s",
              r["load"]["seconds"] <= load_target)]
     lk = r["lookup_by_id"]
-    rows.append(("lookup by ID, selector (p50/p95/p99)", f"{lk['p50_ms']:.2f} / {lk['p95_ms']:.2f} / {lk['p99_ms']:.2f} ms",
+    rows.append(("lookup by ID, selector (p50/p95/p99)",
+                 f"{lk['p50_ms']:.2f} / {lk['p95_ms']:.2f} / {lk['p99_ms']:.2f} ms",
                  f"p99 ≤ {TARGETS['lookup_p99_ms']:.0f} ms", lk["p99_ms"] <= TARGETS["lookup_p99_ms"]))
     ns = r["search_selector_by_name"]
     rows.append(("name search, selector (p50/p95)", f"{ns['p50_ms']:.2f} / {ns['p95_ms']:.2f} ms", "", None))

@@ -102,3 +102,12 @@ def make_employer(city):
             )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection_open(monkeypatch):
+    """`laobao X` ends by closing database connections (Django's run_from_argv); inside a test that
+    would close the test transaction's connection on PostgreSQL."""
+    from django.core.management import base
+
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)

@@ -7,7 +7,7 @@ behaviour of the API itself is pinned down once.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.db import connections
 from openpyxl import load_workbook
 
 from laobao.cli import main
@@ -16,6 +17,13 @@ from laobao.registry.exports import export_persons
 from laobao.registry.imports import import_persons
 
 FULL_ID = re.compile(r"\d{17}[\dXx]")
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection(monkeypatch):
+    """`laobao X` ends, like every Django command, by closing all connections: on PostgreSQL that would
+    close the connection holding the test's transaction."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 @pytest.fixture

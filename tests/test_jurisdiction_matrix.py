@@ -634,3 +634,32 @@ def test_aggregates_count_only_what_the_role_reads(world, db, role):
     assert counts["320508"] == (3 * reads_persons, 3 * reads_employers)  # c11, c12, c21; never the no-region one
     assert counts["320506"] == (1 * reads_persons, 1 * reads_employers)  # c31
     assert sum(p for p, _ in counts.values()) == 4 * reads_persons
+
+
+def test_cross_region_employment_is_seen_through_the_employer_only(world, db):
+    """The one extra visibility path (relations_visible: person OR employer in sight), as an explicit rule.
+
+    A c31 resident working for a c11 employer appears, with name and masked ID, in that employer's
+    employee list and in the relations of c11's caseworker; the person's own record stays out of reach.
+    """
+    with acting_as(None, username="matrix"):
+        commuter = registry.person_register(
+            user=None, citizen_id=make_id(seq=950), name="蔺通勤", hukou_type="urban", hukou_region_code="320506",
+            residence_region_code=world.regions["c31"].code)
+        relation = registry.relation_start(user=None, person=commuter, employer=world.employers["c11"],
+                                           start_date=date(2021, 1, 1))
+    client = Client()
+    client.force_login(world.users[Role.COMMUNITY_CASEWORKER])
+    employees = client.get(f"{API_PREFIX}/employers/{world.employers['c11'].pk}/employees").json()
+    assert relation.pk in {r["id"] for r in employees["items"]}
+    relations = client.get(f"{API_PREFIX}/relations", {"employer": world.employers["c11"].pk}).json()
+    assert relation.pk in {r["id"] for r in relations["items"]}
+    assert commuter.citizen_id not in json.dumps(employees) + json.dumps(relations)
+    assert client.get(f"{API_PREFIX}/persons/{commuter.pk}").status_code == 404
+    assert commuter.pk not in {p["id"] for p in client.get(f"{API_PREFIX}/persons", ALL).json()["items"]}
+    assert client.get(reverse("person_detail", kwargs={"pk": commuter.pk})).status_code == 404
+    # The commuter's own community office (another district) does not see the c11 employer.
+    client.force_login(User.objects.create(username="matrix-c31", role=Role.COMMUNITY_CASEWORKER,
+                                           region=world.regions["c31"]))
+    assert client.get(f"{API_PREFIX}/employers/{world.employers['c11'].pk}").status_code == 404
+    assert relation.pk in {r["id"] for r in client.get(f"{API_PREFIX}/relations", ALL).json()["items"]}

@@ -6,7 +6,6 @@ the authenticated user becomes the actor of the request's audit rows.
 
 from __future__ import annotations
 
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from laobao.core.context import Actor, current_actor, set_actor
@@ -15,10 +14,6 @@ from laobao.core.services import token_user
 
 TOKEN_PREFIX = "lb_"
 MAX_TOKEN_LENGTH = 200
-
-
-def _locked(user) -> bool:
-    return bool(user.locked_until and user.locked_until > timezone.now())
 
 
 def _bind(request, user) -> None:
@@ -33,7 +28,7 @@ class TokenAuth(HttpBearer):
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
             return None
         user = token_user(token)
-        if user is None or _locked(user):
+        if user is None:
             return None
         request.user = user  # so the no-store middleware and the views see the caller
         _bind(request, user)

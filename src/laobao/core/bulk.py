@@ -57,7 +57,10 @@ def copy_rows(
     written = 0
     iterator = iter(rows)
     with connection.cursor() as cursor:
-        write = _postgres_writer(cursor, table, columns) if connection.vendor == "postgresql" else _sqlite_writer(table, columns)
+        if connection.vendor == "postgresql":
+            write = _postgres_writer(cursor, table, columns)
+        else:
+            write = _sqlite_writer(table, columns)
         while True:
             batch = list(islice(iterator, chunk))
             if not batch:
@@ -69,12 +72,14 @@ def copy_rows(
     return written
 
 
-def _column_list(columns: Sequence[str]) -> str:
-    return ", ".join('"' + c + '"' for c in columns)
+def _insert_target(table: str, columns: Sequence[str]) -> str:
+    """``"table" ("col", …)``: identifiers only, each through ``quote_name``."""
+    quote_name = connection.ops.quote_name
+    return quote_name(table) + " (" + ", ".join(quote_name(c) for c in columns) + ")"
 
 
 def _postgres_writer(cursor, table: str, columns: Sequence[str]):
-    sql = f'COPY "{table}" ({_column_list(columns)}) FROM STDIN'
+    sql = "COPY " + _insert_target(table, columns) + " FROM STDIN"
     raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
 
     def write(batch: list[tuple]) -> None:
@@ -86,7 +91,7 @@ def _postgres_writer(cursor, table: str, columns: Sequence[str]):
 
 
 def _sqlite_writer(table: str, columns: Sequence[str]):
-    sql = f'INSERT INTO "{table}" ({_column_list(columns)}) VALUES ({", ".join("?" * len(columns))})'
+    sql = "INSERT INTO " + _insert_target(table, columns) + " VALUES (" + ", ".join("?" * len(columns)) + ")"
     raw = connection.connection  # the sqlite3 connection, inside Django's open transaction
     raw.execute("PRAGMA cache_size = -262144")  # 256 MiB page cache: index inserts stay in memory
 
@@ -107,13 +112,13 @@ def _report(out: TextIO, label: str, written: int, total: int | None, started: f
 def next_id(table: str) -> int:
     """The first free primary key of ``table`` (for loads that assign their own ids)."""
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) + 1 FROM "{table}"')
+        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) + 1 FROM {connection.ops.quote_name(table)}')
         return int(cursor.fetchone()[0])
 
 
 @contextmanager
 def indexes_deferred(*tables: str):
-    """PostgreSQL: build secondary indexes and check constraints once, after the load, not per row.
+    """PostgreSQL: build secondary indexes and verify keys once, after the load, not row by row.
 
     Drops the foreign-key and unique constraints and the secondary indexes of ``tables`` (primary
     keys and CHECK constraints stay), runs the block, then recreates every one of them from the
@@ -125,36 +130,46 @@ def indexes_deferred(*tables: str):
     if connection.vendor != "postgresql":
         yield
         return
-    constraints, indexes = [], []
+    drops, indexes, uniques, foreign_keys = [], [], [], []
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype, conname",
-                [table],
-            )
-            constraints += [(table, name, definition) for name, definition, _ in cursor.fetchall()]
-            cursor.execute(
-                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "WHERE i.indrelid = %s::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-                "WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))",
-                [table],
-            )
-            indexes += cursor.fetchall()
-        quote = connection.ops.quote_name
+            # The catalog composes every statement itself (format's %I quotes identifiers).
+            cursor.execute(_CONSTRAINTS, [table])
+            for drop, create, is_foreign_key in cursor.fetchall():
+                drops.append(drop)
+                (foreign_keys if is_foreign_key else uniques).append(create)
+            cursor.execute(_INDEXES, [table])
+            for drop, create in cursor.fetchall():
+                drops.append(drop)
+                indexes.append(create)
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run checks still queued (ALTER TABLE refuses them)
-        for table, name, _ in constraints:
-            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")  # already quoted by ::regclass::text
+        for statement in drops:
+            cursor.execute(statement)
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in sorted(constraints, key=lambda c: "FOREIGN KEY" in c[2]):
-            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        for statement in indexes + uniques + foreign_keys:
+            cursor.execute(statement)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's INITIALLY DEFERRED
+
+
+_CONSTRAINTS = """
+    SELECT format('ALTER TABLE %%s DROP CONSTRAINT %%I', conrelid::regclass, conname),
+           format('ALTER TABLE %%s ADD CONSTRAINT %%I %%s', conrelid::regclass, conname, pg_get_constraintdef(oid)),
+           contype = 'f'
+      FROM pg_constraint
+     WHERE conrelid = %s::regclass AND contype IN ('f', 'u')
+     ORDER BY conname
+"""
+# Secondary indexes: every index of the table that does not back a primary-key, unique or
+# exclusion constraint (those go with their constraint).
+_INDEXES = """
+    SELECT format('DROP INDEX %%s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+      FROM pg_index i
+     WHERE i.indrelid = %s::regclass
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                        WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
+"""
 
 
 def analyze(*tables: str) -> None:

@@ -127,10 +127,14 @@ def token_create(*, user: User, name: str = "api", days: int = 90) -> str:
 
 
 def token_user(token: str) -> User | None:
-    """The active user behind a bearer token, or None."""
+    """The user behind a bearer token, or None if the token is unknown, revoked or expired, or the
+    account is inactive or locked."""
     digest = hashlib.sha256(token.encode()).hexdigest()
     row = ApiToken.objects.select_related("user").filter(digest=digest, revoked_at__isnull=True).first()
-    if row is None or (row.expires_at and row.expires_at < timezone.now()) or not row.user.is_active:
+    now = timezone.now()
+    if row is None or (row.expires_at and row.expires_at < now) or not row.user.is_active:
+        return None
+    if row.user.locked_until and row.user.locked_until > now:
         return None
     return row.user
 

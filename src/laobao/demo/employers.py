@@ -88,7 +88,8 @@ def generate(rng: np.random.Generator, count: int, streets: list[Place], communi
 def _regions(rng, m, streets: list[Place], communities: list[Place]):
     """District weighted by where firms are, then a street (60 %) or a community (40 %) in it."""
     districts = [d for d in tables.DISTRICT_EMPLOYERS if any(s.district == d for s in streets)]
-    district = np.array(districts)[rng.choice(len(districts), size=m, p=_p([tables.DISTRICT_EMPLOYERS[d] for d in districts]))]
+    weights = _p([tables.DISTRICT_EMPLOYERS[d] for d in districts])
+    district = np.array(districts)[rng.choice(len(districts), size=m, p=weights)]
     in_street = rng.random(m) < 0.6
     region = np.zeros(m, dtype=np.int64)
     for code in districts:
@@ -104,7 +105,8 @@ def _regions(rng, m, streets: list[Place], communities: list[Place]):
 def _names(rng, kind, section, district, district_names) -> list[str]:
     m = len(kind)
     trade_chars = np.array(list(TRADE_CHARS))
-    trade = np.char.add(trade_chars[rng.integers(0, len(trade_chars), m)], trade_chars[rng.integers(0, len(trade_chars), m)])
+    trade = np.char.add(trade_chars[rng.integers(0, len(trade_chars), m)],
+                        trade_chars[rng.integers(0, len(trade_chars), m)])
     place = np.char.add(np.array(list(PLACE_FIRST))[rng.integers(0, len(PLACE_FIRST), m)],
                         np.array(list(PLACE_SECOND))[rng.integers(0, len(PLACE_SECOND), m)])
     k = rng.integers(0, 1 << 30, size=m).tolist()

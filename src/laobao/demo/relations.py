@@ -49,7 +49,8 @@ def generate(rng: np.random.Generator, pop: Population, headcount: np.ndarray, a
     idx = np.flatnonzero(employed)
     tenure = np.minimum(rng.exponential(5 * YEAR, len(idx)), (as_of - adult[idx]).astype(np.int64))
     start = as_of - _days(tenure)
-    parts.append((idx, rng.choice(len(headcount), len(idx), p=current_p), start, np.full(len(idx), np.datetime64("NaT"), "datetime64[D]")))
+    still_open = np.full(len(idx), np.datetime64("NaT"), "datetime64[D]")
+    parts.append((idx, rng.choice(len(headcount), len(idx), p=current_p), start, still_open))
 
     # an earlier job for some of them, ending shortly before the current one started
     has_past = (rng.random(len(idx)) < 0.45) & ((start - adult[idx]).astype(np.int64) > 60)

@@ -59,7 +59,6 @@ MOBILE_PREFIXES = (
 
 #: Share of the population by five-year age band 0-4 … 90-95.
 AGE_BANDS = (4.5, 5.0, 4.6, 4.0, 6.2, 9.0, 10.4, 9.0, 7.6, 7.6, 7.4, 6.4, 5.0, 4.4, 3.3, 2.0, 1.3, 0.7, 0.3)
-MAX_AGE = 95
 
 #: Probability of a hukou from elsewhere by age group: children, working age, retirement age.
 MIGRANT_SHARE = {"child": 0.25, "work": 0.42, "old": 0.04}

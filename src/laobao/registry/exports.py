@@ -64,12 +64,16 @@ def export_persons(user, region: Region | str, fmt: str = "csv", full_ids: bool 
             "sub-region (street or community) in parts, or ask the administrator to raise LAOBAO_EXPORT_MAX_ROWS")
     rows = qs.order_by("id").values_list(*FIELDS).iterator(chunk_size=CHUNK)
     name = Path(dest).name if dest else f"persons-{region.code}.{fmt}"
+
+    def audit_export(count: int) -> None:
+        stats["rows"] = count
+        _audit(region, count, full_ids, fmt, name, reason)
+
     if dest is None:
         buffer = io.BytesIO()
-        count = _write(buffer, fmt, rows, full_ids)
-        _audit(region, count, full_ids, fmt, name, reason, stats)
+        audit_export(_write(buffer, fmt, rows, full_ids))
         return buffer.getvalue()
-    return _write_file(Path(dest), fmt, rows, full_ids, lambda count: _audit(region, count, full_ids, fmt, name, reason, stats))
+    return _write_file(Path(dest), fmt, rows, full_ids, audit_export)
 
 
 def _region(user, region: Region | str) -> Region:
@@ -153,8 +157,7 @@ def _write_file(dest: Path, fmt: str, rows, full_ids: bool, audit_export) -> Pat
 
 
 @transaction.atomic
-def _audit(region: Region, count: int, full_ids: bool, fmt: str, name: str, reason: str, stats: dict) -> None:
-    stats["rows"] = count
+def _audit(region: Region, count: int, full_ids: bool, fmt: str, name: str, reason: str) -> None:
     audit.record("registry.export_persons", object_type="region", object_id=region.code, region_path=region.path,
                  reason=reason, after={"region": region.code, "rows": count, "full_ids": full_ids, "format": fmt,
                                        "file": name})

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from laobao.core.errors import NotFound
+from laobao.core.errors import DomainError, NotFound
 from laobao.core.identifiers import parse_citizen_id
-from laobao.core.errors import DomainError
 from laobao.core.models import Region, Role
 from laobao.core.scoping import can_read, region_prefix, within
 
@@ -113,8 +113,18 @@ def person_search(user, query: str, *, limit: int = SEARCH_LIMIT) -> list[Person
     exact = list(base.filter(name=q)[:limit])
     if len(exact) >= limit:
         return exact
-    more = base.filter(name__startswith=q).exclude(name=q)[: limit - len(exact)]
-    return exact + list(more)
+    return exact + list(_names_starting_with(base, q)[: limit - len(exact)])
+
+
+def _names_starting_with(qs: QuerySet, prefix: str) -> QuerySet:
+    """Names that start with ``prefix`` (the exact name excluded), through the name index on both backends.
+
+    SQLite cannot use an index for ``LIKE … ESCAPE``; a range over its binary (code point) order can.
+    PostgreSQL gets Django's ``varchar_pattern_ops`` index for ``LIKE 'prefix%'``.
+    """
+    if connection.vendor == "sqlite":
+        return qs.filter(name__gt=prefix, name__lt=prefix + "\U0010ffff")
+    return qs.filter(name__startswith=prefix).exclude(name=prefix)
 
 
 def person_by_citizen_id(user, number: str) -> Person | None:

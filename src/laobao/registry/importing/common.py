@@ -61,6 +61,7 @@ class ImportResult:
     conflict_rows: list[ConflictRow] = field(default_factory=list)
     conflict_report_path: Path | None = None
     paths: set[str] = field(default_factory=set, repr=False)  # region paths of the rows (the audit's region)
+    labels: dict[str, str] = field(default_factory=dict, repr=False)  # field → column label, for messages
 
     @property
     def ok(self) -> bool:
@@ -146,8 +147,9 @@ def read_input(path_or_file) -> tuple[bytes, str, Path | None]:
         try:
             return path.read_bytes(), path.name, path
         except OSError as exc:
-            raise DomainError.of("file", "file.unreadable", f"无法读取文件 {path}：{exc.strerror}，请检查路径和权限",
-                                 f"Cannot read the file {path}: {exc.strerror}; check the path and permissions") from None
+            raise DomainError.of(
+                "file", "file.unreadable", f"无法读取文件 {path}：{exc.strerror}，请检查路径和权限",
+                f"Cannot read the file {path}: {exc.strerror}; check the path and permissions") from None
     data = path_or_file.read()
     name = Path(getattr(path_or_file, "name", "") or "upload.csv").name
     return data, name, None

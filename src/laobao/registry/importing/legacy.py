@@ -197,7 +197,7 @@ class Merger:
         return {"name": lr.name, "birth_date": lr.cid.birth_date, "sex": lr.cid.sex, "id": None}
 
     def _check_new(self, lr: LegacyRow) -> None:
-        if lr.region is None and not any(p.field == "residence_region" or p.field == "residence_region_code"
+        if lr.region is None and not any(p.field in ("residence_region", "residence_region_code")
                                          for p in lr.check.problems):
             lr.check.add("residence_region_code", "legacy.residence_required",
                          "该公民尚未在市库登记，原系统数据又没有居住社区代码：请补充12位居住社区代码",

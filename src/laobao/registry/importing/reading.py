@@ -10,6 +10,9 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
+import zlib
+from xml.etree.ElementTree import ParseError
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -127,6 +130,10 @@ def _map_header(header: list[str], columns: list[Column]) -> dict[Column, int]:
     return index
 
 
+#: what a damaged or foreign .xlsx makes zipfile, zlib, the XML parser and openpyxl raise (found by fuzzing)
+_BROKEN_XLSX = (zipfile.BadZipFile, zlib.error, ParseError, EOFError, NotImplementedError, KeyError, IndexError,
+                OSError, ValueError, TypeError, AttributeError, RuntimeError)
+
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
@@ -193,22 +200,24 @@ def _csv_rows(data: bytes) -> list[list]:
                          "The file is neither CSV text nor an .xlsx workbook: save it as CSV or .xlsx and try again")
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count) if any(d in first for d in ",\t;") else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:  # e.g. a field longer than 128 KiB: not a person list
+        raise file_error(
+            "file.csv", f"CSV 文件格式错误（{exc}）：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入",
+            f"The CSV file is malformed ({exc}): save it as 'CSV UTF-8 (comma delimited)' and retry") from None
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
-    import zipfile
-
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        try:
+            return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    except _BROKEN_XLSX:
         raise file_error("file.xlsx", "无法读取该 .xlsx 工作簿（文件损坏或不是 Excel 文件）：请在 Excel 中重新保存后导入",
                          "The .xlsx workbook cannot be read (damaged or not an Excel file): "
                          "save it again in Excel and retry") from None
-    try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()

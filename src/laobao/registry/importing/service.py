@@ -32,13 +32,14 @@ def import_persons(path_or_file, *, user, source: str | None = None, report_path
                              f"Unknown legacy source '{source}': use {' or '.join(LegacySource.values)}")
     data, filename, location = read_input(path_or_file)
     sheet = read_sheet(data, filename, legacy.COLUMNS if source else persons.COLUMNS)
-    result = ImportResult("persons", filename, sheet.sha256, source=source, rows=len(sheet.rows))
+    result = ImportResult("persons", filename, sheet.sha256, source=source, rows=len(sheet.rows),
+                          labels=legacy.LABELS if source else persons.LABELS)
     if source:
         plan = legacy.Merger(sheet, user=user, result=result, source=source).run()
     else:
         to_create = persons.plan(sheet, user=user, result=result)
     if result.errors:
-        _reject(result, sheet, legacy.LABELS if source else persons.LABELS, location, report_path)
+        _reject(result, sheet, location, report_path)
         return result
     with _no_race():
         if source:
@@ -60,10 +61,10 @@ def import_employers(path_or_file, *, user, report_path: str | Path | None = Non
     check_import_allowed(user)
     data, filename, location = read_input(path_or_file)
     sheet = read_sheet(data, filename, employers.COLUMNS)
-    result = ImportResult("employers", filename, sheet.sha256, rows=len(sheet.rows))
+    result = ImportResult("employers", filename, sheet.sha256, rows=len(sheet.rows), labels=employers.LABELS)
     create, link = employers.plan(sheet, user=user, result=result)
     if result.errors:
-        _reject(result, sheet, employers.LABELS, location, report_path)
+        _reject(result, sheet, location, report_path)
         return result
     with _no_race():
         befores = employers.write(create, link)
@@ -86,10 +87,10 @@ def _no_race():
         ) from exc
 
 
-def _reject(result: ImportResult, sheet: Sheet, labels: dict, location, report_path) -> None:
+def _reject(result: ImportResult, sheet: Sheet, location, report_path) -> None:
     suffix = ".errors.xlsx" if sheet.fmt == "xlsx" else ".errors.csv"
     path = Path(report_path) if report_path else sibling_path(location, sheet.filename, sheet.sha256, suffix)
-    result.report_path = write_error_report(sheet, result.errors, labels, path)
+    result.report_path = write_error_report(sheet, result.errors, result.labels, path)
 
 
 def _audit(action: str, result: ImportResult, before: dict | None = None) -> None:

@@ -43,10 +43,13 @@ class Command(BaseCommand):
     def _print_logins(self, logins, seed):
         self.stdout.write(f"\n演示账号 / demo logins (seed {seed}; demo only, never in production):")
         header = ("username", "role", "region", "password")
-        rows = [(lg.username, lg.role, lg.region, lg.password + ("" if lg.created else " (existing)")) for lg in logins]
+        rows = [(lg.username, lg.role, lg.region, lg.password + ("" if lg.created else " *")) for lg in logins]
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
         for row in [header, *rows]:
             self.stdout.write("  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
+        if any(not lg.created for lg in logins):
+            self.stdout.write("  * 账号已存在：密码为本种子的演示密码，除非已被修改 / "
+                              "account already existed: the demo password of this seed, unless it was changed")
 
 
 def _width(text: str) -> int:

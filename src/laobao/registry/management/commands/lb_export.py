@@ -31,4 +31,5 @@ class Command(BaseCommand):
                 export_persons(None, region, path.suffix, full_ids=full_ids, reason=reason, dest=path, stats=stats)
             except DomainError as exc:
                 raise CommandError(exc.text("zh-hans") + "\n" + exc.text("en"), returncode=1) from None
-        self.stdout.write(f"exported persons: {stats['rows']} rows ({'full IDs' if full_ids else 'IDs masked'}) → {path}")
+        ids = "full IDs" if full_ids else "IDs masked"
+        self.stdout.write(f"exported persons: {stats['rows']} rows ({ids}) → {path}")

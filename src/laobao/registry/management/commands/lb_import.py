@@ -24,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--source", choices=LegacySource.values,
                             help="merge a legacy export of this district's old system (persons only)")
         parser.add_argument("--report", help="where to write the per-row error report (default: FILE.errors.csv)")
-        parser.add_argument("--conflicts", help="where to write the merge conflict report (default: FILE.conflicts.csv)")
+        parser.add_argument("--conflicts",
+                            help="where to write the merge conflict report (default: FILE.conflicts.csv)")
 
     def handle(self, *args, kind, file, source, report, conflicts, **opts):
         if kind == "employers" and source:
@@ -40,9 +41,10 @@ class Command(BaseCommand):
                 raise CommandError(exc.text("zh-hans") + "\n" + exc.text("en"), returncode=1) from None
         if result.errors:
             for err in result.errors[:SHOWN_ERRORS]:
-                self.stderr.write(err.message())
-            if len(result.errors) > SHOWN_ERRORS:
-                self.stderr.write(f"… {len(result.errors) - SHOWN_ERRORS} more / 另有 {len(result.errors) - SHOWN_ERRORS} 行，见错误报告")
+                self.stderr.write(err.message(result.labels))
+            more = len(result.errors) - SHOWN_ERRORS
+            if more > 0:
+                self.stderr.write(f"… 另有 {more} 行错误，见错误报告 / {more} more rows with errors: see the report")
             raise CommandError(result.summary(), returncode=1)
         self.stdout.write(result.summary())
         if result.conflict_report_path:
