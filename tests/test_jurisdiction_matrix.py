@@ -61,6 +61,7 @@ WRITE_ACTIONS = {"registry.write", "person.reveal_id", "conflict.resolve"}
 # back-office pages refuse them altogether.
 STAFF_KINDS = frozenset({"person", "employer", "relation", "region", "conflict"})
 WRITER_ACTIONS = frozenset({"registry.write", "person.reveal_id", "conflict.resolve"})
+OFFICER_ACTIONS = WRITER_ACTIONS | {"registry.import", "registry.export"}  # district and city officers
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ class RoleSpec:
 ROLES: dict[str, RoleSpec] = {
     Role.COMMUNITY_CASEWORKER: RoleSpec("c11", STAFF_KINDS, WRITER_ACTIONS),
     Role.STREET_OFFICER: RoleSpec("s1", STAFF_KINDS, WRITER_ACTIONS),
-    Role.DISTRICT_OFFICER: RoleSpec("gusu", STAFF_KINDS, WRITER_ACTIONS),
-    Role.CITY_OFFICER: RoleSpec("city", STAFF_KINDS, WRITER_ACTIONS),
+    Role.DISTRICT_OFFICER: RoleSpec("gusu", STAFF_KINDS, OFFICER_ACTIONS),
+    Role.CITY_OFFICER: RoleSpec("city", STAFF_KINDS, OFFICER_ACTIONS),
     Role.INSPECTOR: RoleSpec("c11", frozenset({"person", "employer", "relation", "region"}), frozenset({"person.reveal_id"})),
     Role.ARBITRATOR: RoleSpec("c11", frozenset({"person", "employer", "relation", "region"}), frozenset({"person.reveal_id"})),
     Role.FUND_SUPERVISOR: RoleSpec("c11", frozenset({"employer", "region"})),
@@ -291,6 +292,14 @@ WEB: dict[str, Endpoint] = {
     "conflict_list": Endpoint("conflict", "list"),
     "conflict_resolve": Endpoint("conflict", "write", "POST", args=_pk(), action="conflict.resolve",
                                  data=lambda c: {"choice": "keep"}),
+    # The upload form; uploads (rows outside the jurisdiction are row errors) are tested in test_web_files.py.
+    # Aggregates only, scoped by kpi.selectors (leader/officer subtrees are tested in test_indicators_web.py).
+    "indicators": Endpoint("none", "page"),
+    "import_page": Endpoint("none", "page"),
+    "import_report": Endpoint("none", "page"),  # without its owner's token: 404 (403 without the permission)
+    # An export of each community: the CSV body holds only that community's persons, masked.
+    "export_page": Endpoint("person", "create", "POST", args=lambda r: {}, action="registry.export",
+                            data=lambda r: {"region": r.code, "format": "csv", **REASON}),
 }
 
 ALL = {"limit": 200}

@@ -5,4 +5,5 @@ urlpatterns = [
     path("api/v1/", include("laobao.api.urls")),
     path("", include("laobao.core.urls")),
     path("", include("laobao.registry.urls")),
+    path("", include("laobao.kpi.urls")),
 ]

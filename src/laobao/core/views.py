@@ -79,9 +79,12 @@ def nav_for(user) -> dict[str, bool]:
         "regions": scoping.can_read(user, "region"),
         "conflicts": scoping.can_read(user, "conflict"),
         "audit": scoping.can(user, "audit.read"),
+        "indicators": scoping.can_read(user, "indicator"),
         "write": scoping.can(user, "registry.write"),
         "reveal": scoping.can(user, "person.reveal_id"),
         "resolve": scoping.can(user, "conflict.resolve"),
+        "import": scoping.can(user, "registry.import"),
+        "export": scoping.can(user, "registry.export"),
     }
 
 

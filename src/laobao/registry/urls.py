@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_files
 
 urlpatterns = [
     path("persons/", views.person_search, name="person_search"),
@@ -19,4 +19,7 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("conflicts/", views.conflict_list, name="conflict_list"),
     path("conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),
+    path("imports/", views_files.import_page, name="import_page"),
+    path("imports/report/", views_files.import_report, name="import_report"),
+    path("exports/", views_files.export_page, name="export_page"),
 ]

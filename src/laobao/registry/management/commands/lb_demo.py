@@ -47,6 +47,8 @@ class Command(BaseCommand):
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
         for row in [header, *rows]:
             self.stdout.write("  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
+        self.stdout.write("  citizen / employer_user：后台不对其开放，可用 API /api/v1/me（自助服务门户在后续版本）/ "
+                          "no back-office access: use the API (/api/v1/me) until the self-service portal lands")
         if any(not lg.created for lg in logins):
             self.stdout.write("  * 账号已存在：密码为本种子的演示密码，除非已被修改 / "
                               "account already existed: the demo password of this seed, unless it was changed")
