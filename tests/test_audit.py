@@ -82,3 +82,55 @@ def test_cli_verify_reports_breaks(chain, capsys):
     assert main(["audit", "verify"]) == 0
     _tamper("UPDATE core_auditevent SET reason = 'hidden' WHERE seq = 1")
     assert main(["audit", "verify"]) == 1
+
+
+def test_tail_deletion_is_caught_with_an_anchor(chain):
+    anchor = audit.head()
+    assert anchor[0] == 5 and audit.verify(anchor=anchor) == (5, [])
+    _tamper("DELETE FROM core_auditevent WHERE seq >= 4")
+    assert audit.verify()[1] == []  # a shorter chain is still a valid chain on its own...
+    _, breaks = audit.verify(anchor=anchor)
+    assert breaks and "deleted" in breaks[0].problem  # ...but not against the head kept elsewhere
+
+
+def test_a_chain_rebuilt_without_the_key_does_not_verify(chain):
+    import hashlib
+
+    row = AuditEvent.objects.get(seq=1)
+    content = audit._content(row)
+    content["action"] = "test.forged"
+    forged = hashlib.sha256(row.prev_hash.encode() + audit._canonical(content)).hexdigest()
+    _tamper("UPDATE core_auditevent SET action = 'test.forged', hash = %s WHERE seq = 1", [forged])
+    _, breaks = audit.verify()
+    assert any(b.seq == 1 and "modified" in b.problem for b in breaks)
+
+
+def test_whole_rows_swapped_are_detected(chain):
+    a, b = (AuditEvent.objects.filter(seq=s).values().get() for s in (2, 4))
+    cols = ["at", "action", "object_id", "after", "prev_hash", "hash"]
+    sql = "UPDATE core_auditevent SET " + ", ".join(f"{c} = %s" for c in cols) + " WHERE seq = %s"
+    import json
+
+    def vals(row, seq):
+        return [json.dumps(row[c]) if c == "after" else row[c] for c in cols] + [seq]
+
+    _tamper(sql, vals(b, 2))
+    with connection.cursor() as cur:
+        cur.execute(sql, vals(a, 4))
+    _, breaks = audit.verify()
+    assert {x.seq for x in breaks} & {2, 3, 4}
+
+
+def test_snapshots_survive_the_json_round_trip(db):
+    from datetime import date
+
+    with acting_as(None):
+        audit.record("test.json", after={2: "two", 10: "ten", "day": date(2010, 1, 1), "nested": {"b": [1, 2]}})
+    assert audit.verify() == (1, [])
+    assert AuditEvent.objects.get().after["day"] == "2010-01-01"
+
+
+def test_float_snapshots_are_refused(db):
+    with acting_as(None), pytest.raises(TypeError):
+        audit.record("test.float", after={"amount": 1e16})
+    assert not AuditEvent.objects.exists()

@@ -146,8 +146,9 @@ def test_good_file_imports_in_one_go_and_reimport_creates_nothing(city, tmp_path
     assert p.hukou_type == "elsewhere" and p.sex == "M" and str(p.birth_date) == "1980-01-01"
     [event] = imports_audited()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    ids = sorted(Person.objects.values_list("pk", flat=True))
     assert event.after == {"file": "good.csv", "sha256": digest, "source": None, "rows": 3, "created": 3,
-                           "unchanged": 0, "linked": 0, "conflicts": 0}
+                           "unchanged": 0, "linked": 0, "conflicts": 0, "record_ids": [[ids[0], ids[-1]]]}
     assert event.actor_username == "cli:import" and event.region_path == city["gusu"].path
 
     assert main(["import", "persons", str(path)]) == 0

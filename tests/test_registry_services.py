@@ -142,3 +142,62 @@ def test_no_overlapping_open_relation_with_the_same_employer(city, make_person, 
                                     end_date=date(2020, 3, 1))
         other = make_employer(city["s1"])
         services.relation_start(user=None, person=p, employer=other, start_date=date(2021, 6, 1))
+
+
+def test_a_legacy_employer_of_another_district_cannot_be_taken_over(city, make_user):
+    code = make_credit_code(77, "320506")
+    with acting_as(None):
+        foreign = services.employer_register(user=None, org_code=code[8:17], name="吴中老厂", type="collective",
+                                             industry="C", size="small", region_code=city["c31"].code)
+    worker = make_user(Role.COMMUNITY_CASEWORKER, city["c11"])
+    with acting_as(worker), pytest.raises(DomainError) as exc:
+        services.employer_register(user=worker, credit_code=code, name="改名", type="private", industry="C",
+                                   size="small", region_code=city["c11"].code)
+    foreign.refresh_from_db()
+    assert foreign.region == city["c31"] and foreign.name == "吴中老厂" and foreign.credit_code is None
+    assert "吴中老厂" not in str(exc.value) and str(foreign.pk) not in exc.value.problems[0].zh
+
+
+def test_duplicate_employer_of_another_district_is_not_named(city, make_user, make_employer):
+    foreign = make_employer(city["c31"], name="吴中秘密厂")
+    worker = make_user(Role.COMMUNITY_CASEWORKER, city["c11"])
+    with acting_as(worker), pytest.raises(DomainError) as exc:
+        services.employer_register(user=worker, credit_code=foreign.credit_code, name="x", type="private",
+                                   industry="C", size="small", region_code=city["c11"].code)
+    assert exc.value.problems[0].code == "employer.duplicate" and "秘密厂" not in str(exc.value)
+
+
+def test_birth_date_conflict_cannot_take_the_legacy_value(city, make_person):
+    from laobao.registry.models import MergeConflict
+
+    p = make_person(city["c11"])
+    c = MergeConflict.objects.create(source="wuzhong", person=p, field="birth_date", registry_value="1980-01-01",
+                                     legacy_value="1981-01-01", row_number=2)
+    with acting_as(None):
+        with pytest.raises(DomainError) as exc:
+            services.conflict_resolve(user=None, conflict=c, take_legacy=True)
+        assert exc.value.problems[0].code == "conflict.id_authoritative"
+        services.conflict_resolve(user=None, conflict=c, take_legacy=False)
+    c.refresh_from_db()
+    assert c.status == "kept"
+
+
+def test_an_ended_employment_cannot_be_ended_again(city, make_person, make_employer):
+    p, e = make_person(city["c11"]), make_employer(city["s1"])
+    with acting_as(None):
+        a = services.relation_start(user=None, person=p, employer=e, start_date=date(2020, 1, 1),
+                                    end_date=date(2020, 6, 30))
+        services.relation_start(user=None, person=p, employer=e, start_date=date(2021, 1, 1))
+        with pytest.raises(DomainError) as exc:
+            services.relation_end(user=None, relation=a, end_date=date(2022, 1, 1))
+    assert exc.value.problems[0].code == "relation.already_ended"
+
+
+def test_rare_characters_register_and_full_width_digits_do_not(city):
+    with acting_as(None):
+        p = _register(None, city["c11"], make_id(seq=31), name="王𠮷")
+        assert p.name == "王𠮷"
+        with pytest.raises(DomainError) as exc:
+            services.person_register(user=None, citizen_id=make_id(seq=32), name="李四", hukou_type="urban",
+                                     hukou_region_code="32０５０８", residence_region_code=city["c11"].code)
+    assert exc.value.problems[0].code == "region_code.format"

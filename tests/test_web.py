@@ -456,3 +456,18 @@ def test_csrf_failure_gets_a_plain_page(db):
 
     response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "a", "password": "b"})
     assert response.status_code == 403 and "页面已过期" in _html(response)
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "９", "0" * 40, "-1", "1e9", "\x00", "'; DROP TABLE x;--"])
+def test_garbage_form_fields_never_fail(client, caseworker, city, make_person, value):
+    person = make_person(city["c11"])
+    client.force_login(caseworker)
+    for url, data in [
+        (reverse("person_relation_new", args=[person.pk]), {"employer": value, "start_date": value}),
+        (reverse("person_edit", args=[person.pk]), {"name": value, "hukou_type": value, "hukou_region_code": value,
+                                                   "residence_region": value, "mobile": value}),
+        (reverse("person_new"), {"citizen_id": value, "name": value, "hukou_type": value,
+                                 "hukou_region_code": value, "residence_region": value}),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code < 500, (url, value)

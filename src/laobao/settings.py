@@ -12,6 +12,7 @@ Deployment configuration comes from environment variables only (never from files
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -148,6 +149,11 @@ LAOBAO_LOGIN_MAX_FAILURES = 5
 LAOBAO_LOGIN_WINDOW_SECONDS = 15 * 60
 LAOBAO_LOGIN_LOCK_SECONDS = 30 * 60
 
+# The audit chain's HMAC key (ADR 0003). Set it on its own so SECRET_KEY can be rotated without
+# re-keying the audit log; by default it is derived from SECRET_KEY.
+LAOBAO_AUDIT_KEY = os.environ.get("LAOBAO_AUDIT_KEY") or hashlib.sha256(
+    b"laobao-audit-chain:" + SECRET_KEY.encode()
+).hexdigest()
 LAOBAO_AUDIT_RETENTION_DAYS = max(184, int(os.environ.get("LAOBAO_AUDIT_RETENTION_DAYS", "365")))
 LAOBAO_EXPORT_MAX_ROWS = int(os.environ.get("LAOBAO_EXPORT_MAX_ROWS", "200000"))
 

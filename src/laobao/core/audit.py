@@ -3,15 +3,22 @@
 ``record()`` must be called inside the business transaction: if the audit insert fails, the
 business write rolls back with it (fail closed, security.md D5). Rows are serialized by a lock
 (PostgreSQL advisory lock; SQLite's single writer) so ``seq`` is gapless and the chain is total.
+
+The row hash is an HMAC keyed by ``settings.LAOBAO_AUDIT_KEY``, which lives outside the database:
+someone who can write the table but does not hold the key cannot rebuild a valid chain after an
+edit. Deleting the newest rows leaves a valid but shorter chain; that is caught by comparing with a
+head recorded elsewhere (``laobao audit head`` → ``laobao audit verify --anchor SEQ:HASH``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -48,7 +55,31 @@ def _content(ev: AuditEvent | dict) -> dict:
 
 
 def row_hash(content: dict, prev_hash: str) -> str:
-    return hashlib.sha256(prev_hash.encode() + _canonical(content)).hexdigest()
+    key = settings.LAOBAO_AUDIT_KEY.encode()
+    return hmac.new(key, prev_hash.encode() + _canonical(content), hashlib.sha256).hexdigest()
+
+
+def _has_float(value) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return False
+
+
+def snapshot(value: dict | None) -> dict | None:
+    """The JSON the database will give back (string keys, dates as text), so the hash survives the round trip.
+
+    Floats are refused: PostgreSQL's jsonb rewrites them, and money is integer fen anyway.
+    """
+    if value is None:
+        return None
+    normal = json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    if _has_float(normal):
+        raise TypeError("audit snapshots hold no floats: use integer fen or strings")
+    return normal
 
 
 def _lock_chain() -> None:
@@ -85,8 +116,8 @@ def record(
             region_path=region_path,
             success=success,
             reason=reason[:500],
-            before=before,
-            after=after,
+            before=snapshot(before),
+            after=snapshot(after),
             request_id=actor.request_id,
             ip=actor.ip,
             prev_hash=prev_hash,
@@ -102,8 +133,18 @@ class ChainBreak:
     problem: str
 
 
-def verify(batch: int = 5000) -> tuple[int, list[ChainBreak]]:
-    """Walk the chain in ``seq`` order; return the number of rows checked and every break found."""
+def head() -> tuple[int, str]:
+    """The newest row's (seq, hash): record it outside the database to detect later tail deletion."""
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return last or (0, GENESIS)
+
+
+def verify(batch: int = 5000, *, anchor: tuple[int, str] | None = None) -> tuple[int, list[ChainBreak]]:
+    """Walk the chain in ``seq`` order; return the number of rows checked and every break found.
+
+    ``anchor`` is a (seq, hash) recorded earlier by :func:`head`: that row must still be in the
+    chain with that hash, or rows were deleted from the end (or the chain was rebuilt).
+    """
     breaks: list[ChainBreak] = []
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     fields = ["seq", "at", "actor_id", "actor_username", "action", "object_type", "object_id",
@@ -121,5 +162,9 @@ def verify(batch: int = 5000) -> tuple[int, list[ChainBreak]]:
                 breaks.append(ChainBreak(row["seq"], "prev_hash does not match the previous row (deleted or reordered)"))
             if row_hash(_content(row), row["prev_hash"]) != row["hash"]:
                 breaks.append(ChainBreak(row["seq"], "content does not match its hash (modified)"))
+            if anchor and row["seq"] == anchor[0] and row["hash"] != anchor[1]:
+                breaks.append(ChainBreak(row["seq"], "hash differs from the recorded anchor (chain rewritten)"))
             prev_hash, expected_seq, last_seq = row["hash"], row["seq"] + 1, row["seq"]
+    if anchor and last_seq < anchor[0]:
+        breaks.append(ChainBreak(anchor[0], f"chain ends at {last_seq}, before the recorded anchor (rows deleted)"))
     return checked, breaks

@@ -154,7 +154,14 @@ def _employer_codes(credit_code: str, org_code: str) -> tuple[str | None, str | 
     return (credit.code if credit else None), org
 
 
-def _duplicate_employer(existing: Employer) -> DomainError:
+def _duplicate_employer(existing: Employer, user=None) -> DomainError:
+    if user is not None and not in_scope(user, existing.region.path if existing.region_id else None):
+        return DomainError.of(  # no name or record number of another jurisdiction's employer
+            "credit_code", "employer.duplicate",
+            "该单位已在其他辖区登记：请勿重复登记，请联系单位所在地经办机构",
+            "This employer is already registered in another jurisdiction: do not register it again; "
+            "contact the office where the employer is registered",
+        )
     return DomainError.of(
         "credit_code", "employer.duplicate",
         f"该单位已登记（单位编号 {existing.pk}，{existing.name}）：请打开 /employers/{existing.pk}/ 修改",
@@ -172,10 +179,12 @@ def employer_register(
     region = v.clean_region(region_code, field="region")
     check_write(user, region)
     if credit and Employer.objects.filter(credit_code=credit).exists():
-        raise _duplicate_employer(Employer.objects.get(credit_code=credit))
+        raise _duplicate_employer(Employer.objects.get(credit_code=credit), user)
     legacy = Employer.objects.filter(org_code=org).first() if org else None
     if legacy and (legacy.credit_code or not credit):
-        raise _duplicate_employer(legacy)
+        raise _duplicate_employer(legacy, user)
+    if legacy and user is not None and not in_scope(user, legacy.region.path if legacy.region_id else None):
+        raise _duplicate_employer(legacy, user)  # linking rewrites the record: only its own jurisdiction may
     fields = dict(name=" ".join(name.split())[:200], type=v.clean_employer_type(type),
                   industry=v.clean_industry(industry), size=v.clean_size(size), region=region,
                   status=v.clean_status(status))
@@ -247,8 +256,12 @@ def relation_start(*, user, person: Person, employer: Employer, start_date: date
         models_overlap(start_date, end_date))
     if clash.exists():
         raise _overlap_error()
-    relation = EmploymentRelation.objects.create(person=person, employer=employer, start_date=start_date,
-                                                 end_date=end_date)
+    try:
+        with transaction.atomic():
+            relation = EmploymentRelation.objects.create(person=person, employer=employer, start_date=start_date,
+                                                         end_date=end_date)
+    except IntegrityError:  # a concurrent start of the same open relation won the race
+        raise _overlap_error() from None
     audit.record("relation.start", object_type="relation", object_id=relation.pk, region_path=employer.region.path,
                  after=_relation_snapshot(relation))
     return relation
@@ -267,6 +280,12 @@ def models_overlap(start: date, end: date | None):
 @transaction.atomic
 def relation_end(*, user, relation: EmploymentRelation, end_date: date) -> EmploymentRelation:
     check_write(user, relation.employer.region)
+    if relation.end_date is not None:
+        raise DomainError.of(
+            "end_date", "relation.already_ended",
+            f"该劳动关系已于 {relation.end_date:%Y-%m-%d} 终止：如终止日期有误，请更正记录而不是再次终止",
+            f"This employment already ended on {relation.end_date:%Y-%m-%d}: correct the record instead of ending it again",
+        )
     if end_date < relation.start_date:
         raise DomainError.of("end_date", "relation.dates", "终止日期不能早于开始日期：请更正日期",
                              "The end date cannot be before the start date: correct the dates")
@@ -286,7 +305,14 @@ def conflict_resolve(*, user, conflict: MergeConflict, take_legacy: bool) -> Mer
     if conflict.status != ConflictStatus.OPEN:
         raise DomainError.of("status", "conflict.closed", "该冲突已处理，无需重复处理",
                              "This conflict has already been resolved")
-    if take_legacy and conflict.field == "name":
+    if take_legacy and conflict.field != "name":
+        raise DomainError.of(
+            "choice", "conflict.id_authoritative",
+            "出生日期和性别以公民身份号码为准，不能采用原系统值：请选择“保留市库值”，如号码本身有误请按更正程序办理",
+            "Birth date and sex follow from the citizen ID and cannot take the legacy value: keep the city value; "
+            "if the ID itself is wrong, use the correction procedure",
+        )
+    if take_legacy:
         person_update(user=user, person=person, name=conflict.legacy_value)
     conflict.status = ConflictStatus.TAKEN if take_legacy else ConflictStatus.KEPT
     conflict.resolved_by = getattr(user, "username", "system")

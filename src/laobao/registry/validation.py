@@ -12,7 +12,8 @@ from laobao.core.models import Region, RegionLevel
 
 from .models import EmployerSize, EmployerStatus, EmployerType, HukouType, Industry
 
-_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•\.\- ]{1,50}$")
+# CJK unified ideographs incl. extensions A–H and compatibility ideographs (生僻字 must register too).
+_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z·•\.\- ]{1,50}$")
 
 
 def clean_name(value: str, *, field: str = "name") -> str:
@@ -72,7 +73,7 @@ def clean_status(value: str) -> str:
 
 def clean_region_code6(value: str, *, field: str = "hukou_region_code") -> str:
     code = (value or "").strip()
-    if not (len(code) == 6 and code.isdigit() and code[:2] in PROVINCE_CODES):
+    if not (len(code) == 6 and code.isascii() and code.isdigit() and code[:2] in PROVINCE_CODES):
         raise DomainError.of(
             field, "region_code.format",
             f"户籍地行政区划代码“{code}”不正确：应为6位 GB/T 2260 代码（如苏州市姑苏区 320508）",

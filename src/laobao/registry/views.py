@@ -145,7 +145,7 @@ def person_edit(request, pk: int):
 def _employer_for(user, text: str):
     """The employer a caseworker names by credit code, organization code or record number, or None."""
     text = text.strip()
-    if text.isdigit() and len(text) <= 12:
+    if text.isascii() and text.isdigit() and len(text) <= 12:
         try:
             return selectors.employer_get(user, int(text))
         except NotFound:

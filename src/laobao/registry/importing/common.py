@@ -62,6 +62,7 @@ class ImportResult:
     conflict_report_path: Path | None = None
     paths: set[str] = field(default_factory=set, repr=False)  # region paths of the rows (the audit's region)
     labels: dict[str, str] = field(default_factory=dict, repr=False)  # field → column label, for messages
+    written_ids: list[int] = field(default_factory=list, repr=False)  # records created or linked (for the audit)
 
     @property
     def ok(self) -> bool:
@@ -192,3 +193,14 @@ def common_path(paths) -> str:
 def chunks(items: list, size: int = CHUNK):
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def id_ranges(ids) -> list[list[int]]:
+    """Record ids as inclusive ranges ([[1, 5000], [5002, 5002]]): which rows an import wrote, compactly."""
+    out: list[list[int]] = []
+    for pk in sorted(i for i in ids if i is not None):
+        if out and pk == out[-1][1] + 1:
+            out[-1][1] = pk
+        else:
+            out.append([pk, pk])
+    return out

@@ -135,6 +135,11 @@ def _decide(er: EmployerRow, by_credit: dict, by_org: dict, user):
         return "create"
     if not er.credit:
         return _same_or_problem(er, legacy, user)
+    if legacy["credit_code"] and out_of_scope(user, legacy["region__path"]):
+        er.check.add("org_code", "employer.org_taken", f"组织机构代码 {er.org} 已属于您辖区以外的另一单位：请核对营业执照",
+                     f"Organization code {er.org} already belongs to another employer outside your jurisdiction: "
+                     "check the business licence")
+        return None
     if legacy["credit_code"]:
         er.check.add("org_code", "employer.org_taken",
                      f"组织机构代码 {er.org} 已属于另一单位（单位编号 {legacy['id']}，信用代码 {legacy['credit_code']}）："

@@ -263,8 +263,10 @@ class Merger:
                       residence_region=lr.region, mobile=lr.mobile)
 
 
-def write(plan: MergePlan, *, source: str) -> None:
-    """Create the persons, then the links and conflicts that point at them (inside the caller's transaction)."""
+def write(plan: MergePlan, *, source: str) -> list[int]:
+    """Create the persons, then the links and conflicts that point at them (inside the caller's transaction).
+
+    Returns the ids of the persons created or linked (for the import's audit event)."""
     Person.objects.bulk_create(plan.persons, batch_size=BULK)
     numbers = sorted({n for _, n in plan.links} | {n for n, _ in plan.conflicts})
     ids = {}
@@ -276,3 +278,4 @@ def write(plan: MergePlan, *, source: str) -> None:
         [MergeConflict(source=source, person_id=ids[n], field=c.field, registry_value=c.registry_value[:200],
                        legacy_value=c.legacy_value[:200], row_number=c.row) for n, c in plan.conflicts],
         batch_size=BULK)
+    return sorted({p.pk for p in plan.persons} | {ids[n] for _, n in plan.links})

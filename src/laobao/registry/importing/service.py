@@ -12,7 +12,8 @@ from laobao.core.errors import DomainError
 
 from ..models import LegacySource, Person
 from . import employers, legacy, persons
-from .common import BULK, ImportResult, check_import_allowed, chunks, common_path, read_input, sibling_path
+from .common import (BULK, ImportResult, check_import_allowed, chunks, common_path, id_ranges, read_input,
+                     sibling_path)
 from .reading import Sheet, read_sheet
 from .reports import write_conflict_report, write_error_report
 
@@ -43,11 +44,12 @@ def import_persons(path_or_file, *, user, source: str | None = None, report_path
         return result
     with _no_race():
         if source:
-            legacy.write(plan, source=source)
+            result.written_ids = legacy.write(plan, source=source)
         else:
             for part in chunks(to_create, BULK * 10):
                 Person.objects.bulk_create(part, batch_size=BULK)
             result.created = len(to_create)
+            result.written_ids = [p.pk for p in to_create]
         _audit("registry.import_persons", result)
     if result.conflict_rows:
         path = Path(conflict_report_path) if conflict_report_path else sibling_path(
@@ -68,6 +70,7 @@ def import_employers(path_or_file, *, user, report_path: str | Path | None = Non
         return result
     with _no_race():
         befores = employers.write(create, link)
+        result.written_ids = [e.pk for e in create] + [pk for pk, _ in link]
         _audit("registry.import_employers", result, before={"linked": befores} if befores else None)
     return result
 
@@ -99,4 +102,5 @@ def _audit(action: str, result: ImportResult, before: dict | None = None) -> Non
                  before=before,
                  after={"file": result.filename, "sha256": result.sha256, "source": result.source,
                         "rows": result.rows, "created": result.created, "unchanged": result.unchanged,
-                        "linked": result.linked, "conflicts": result.conflicts})
+                        "linked": result.linked, "conflicts": result.conflicts,
+                        "record_ids": id_ranges(result.written_ids)})

@@ -24,6 +24,8 @@ class Command(BaseCommand):
                 self.cfg.set("bind", f"{host}:{port}")
                 self.cfg.set("workers", workers)
                 self.cfg.set("accesslog", "-")
+                # Path without the query string and no referer: searches carry ID numbers (security.md D7).
+                self.cfg.set("access_log_format", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s')
                 self.cfg.set("timeout", 120)
 
             def load(self):
