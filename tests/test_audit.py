@@ -11,17 +11,20 @@ from laobao.core.models import AuditEvent
 from laobao.registry.models import Person
 
 
-def _tamper(sql: str, params=()):
+def _tamper(sql: str, params=(), *more: tuple[str, list]):
     """Change the table behind the application's back, as an attacker with database access would."""
+    statements = [(sql, params), *more]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
-            cur.execute(sql, params)
+            for text, args in statements:
+                cur.execute(text, args)
             cur.execute("ALTER TABLE core_auditevent ENABLE TRIGGER USER")
         else:
             cur.execute("DROP TRIGGER core_auditevent_no_update")
             cur.execute("DROP TRIGGER core_auditevent_no_delete")
-            cur.execute(sql, params)
+            for text, args in statements:
+                cur.execute(text, args)
 
 
 @pytest.fixture
@@ -114,9 +117,7 @@ def test_whole_rows_swapped_are_detected(chain):
     def vals(row, seq):
         return [json.dumps(row[c]) if c == "after" else row[c] for c in cols] + [seq]
 
-    _tamper(sql, vals(b, 2))
-    with connection.cursor() as cur:
-        cur.execute(sql, vals(a, 4))
+    _tamper(sql, vals(b, 2), (sql, vals(a, 4)))
     _, breaks = audit.verify()
     assert {x.seq for x in breaks} & {2, 3, 4}
 
