@@ -28,7 +28,7 @@ EXPECTED_OPERATIONS = {
     "GET /employers/{employer_id}/employees",
     "GET /regions", "GET /regions/{code}", "GET /regions/{code}/children",
     "GET /relations", "POST /relations", "POST /relations/{relation_id}/end",
-    "GET /me",
+    "GET /me", "POST /calc/{rule}",
 }
 
 

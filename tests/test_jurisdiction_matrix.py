@@ -295,6 +295,9 @@ WEB: dict[str, Endpoint] = {
     # The upload form; uploads (rows outside the jurisdiction are row errors) are tested in test_web_files.py.
     # Aggregates only, scoped by kpi.selectors (leader/officer subtrees are tested in test_indicators_web.py).
     "indicators": Endpoint("none", "page"),
+    # The calculator: public, no records; a caseworker's ?person= prefill reads through person_get (scoped).
+    "calc_index": Endpoint("none", "page"),
+    "calc_rule": Endpoint("none", "page", args=lambda _: {"name": "unemployment"}),
     "import_page": Endpoint("none", "page"),
     "import_report": Endpoint("none", "page"),  # without its owner's token: 404 (403 without the permission)
     # An export of each community: the CSV body holds only that community's persons, masked.
@@ -306,6 +309,8 @@ ALL = {"limit": 200}
 # API operations, by "METHOD /path" as in /api/v1/openapi.json (path without the /api/v1 prefix).
 API: dict[str, Endpoint] = {
     "GET /me": Endpoint("none", "page"),
+    "POST /calc/{rule}": Endpoint("none", "page", "POST", args=lambda _: {"rule": "unemployment"},
+                                  data=lambda _: {"contribution_months": 72}),
     "GET /persons": Endpoint("person", "list", data=lambda _: ALL),
     "GET /persons/{person_id}": Endpoint("person", "detail", args=_pk("person_id")),
     "POST /persons": Endpoint("person", "create", "POST", args=lambda r: {}, action="registry.write", data=lambda r: {
@@ -582,7 +587,8 @@ def run(probe: Probe, table: dict[str, Endpoint], url_for: Callable[[str, dict],
         if label not in present:
             continue  # reported by test_classification_has_no_stale_entries
         if spec.op == "page":
-            probe.send(label, "GET", url_for(label, {}))
+            kwargs = spec.args(None) if spec.args else {}
+            probe.send(label, spec.method, url_for(label, kwargs), spec.data(None) if spec.data else None)
         elif spec.op in ("list", "export"):
             probe.listing(label, spec, url_for(label, {}))
         elif spec.op == "search":

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "laobao.core",
     "laobao.registry",
+    "laobao.policy",
     "laobao.kpi",
 ]
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("laobao.core.urls")),
     path("", include("laobao.registry.urls")),
     path("", include("laobao.kpi.urls")),
+    path("", include("laobao.policy.urls")),
 ]

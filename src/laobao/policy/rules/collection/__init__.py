@@ -1,0 +1,1 @@
+"""征缴 — collection-side rules: late fees."""
