@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import statistics
@@ -146,6 +147,7 @@ def api(requests: int, warmup: int) -> dict:
         check("pension", response.json())
         if i >= warmup:
             samples.append(elapsed)
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the 401 below is expected: no log line
     refused = client.post("/api/v1/calc/pension", body, content_type="application/json").status_code
     engine = []
     for i in range(warmup + requests):

@@ -15,7 +15,7 @@ from datetime import date
 
 from . import death as death_rule
 from . import disability as disability_rule
-from ._checks import date_field, need_region
+from ..checks import date_field, need_region
 from .death import Death, Dependant
 from .disability import REFERENCE, Disability, check_date
 

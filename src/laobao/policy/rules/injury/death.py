@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from ._checks import bad, need_bool, need_int, share_of, used, yuan
+from ..checks import bad, need_bool, need_int, share_of, used, yuan
 from .disability import P_CAP, P_FLOOR, check_date, check_wages, clamp_wage
 
 REFERENCE = ("工伤保险条例（国务院令第586号）第三十九条、第六十四条；"

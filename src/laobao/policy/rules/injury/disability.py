@@ -26,7 +26,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from ._checks import (bad, need_column, need_date, need_int, ratio, share_of, share_of_column, used,
+from ..checks import (bad, need_column, need_date, need_int, ratio, share_of, share_of_column, used,
                       yuan)
 
 REFERENCE = ("工伤保险条例（国务院令第586号，2011-01-01起）第三十五条、第三十六条、第三十七条、第六十四条；"

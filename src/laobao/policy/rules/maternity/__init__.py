@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ._checks import bad, date_field, need_date, need_region
+from ..checks import bad, date_field, need_date, need_region
 from .allowance import REFERENCE, Allowance, LeaveDays, MaternityParams, allowance, leave_days, params_for
 
 __all__ = ["REFERENCE", "Allowance", "LeaveDays", "MaternityParams", "allowance", "calculate", "leave_days",

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ._checks import bad, need_bool, need_int, used, yuan
+from ..checks import bad, need_bool, need_int, used, yuan
 
 REFERENCE = "社会保险法 第五十六条；女职工劳动保护特别规定（国务院令第619号）第七条；江苏省人口与计划生育条例"
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from . import amount as amount_rule
 from . import entitlement as entitlement_rule
-from ._checks import bad, date_field, need_month, need_region
+from ..checks import bad, date_field, need_month, need_region
 from .amount import REFERENCE as AMOUNT_REFERENCE
 from .entitlement import REFERENCE
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from ._checks import bad, need_column, need_int, ratio, share_of, share_of_column, used, yuan
+from ..checks import bad, need_column, need_int, ratio, share_of, share_of_column, used, yuan
 
 REFERENCE = "失业保险条例 第十八条；人社部发〔2017〕71号（逐步提高至最低工资标准的90%）"
 

@@ -22,7 +22,7 @@ from datetime import date
 
 import numpy as np
 
-from ._checks import bad, need_bool, need_column, need_int, used
+from ..checks import bad, need_bool, need_column, need_int, used
 
 REFERENCE = "失业保险条例（国务院令第258号）第十四条、第十七条；社会保险法 第四十五条、第四十六条"
 

@@ -1,4 +1,4 @@
-"""Input checks and exact money arithmetic shared by the benefit rules of this package.
+"""Input checks and exact money arithmetic shared by the benefit rules (unemployment, injury, maternity).
 
 Every rejection is a bilingual :class:`DomainError` naming the field, the rule and the fix.
 Money is integer fen; a share times an amount is rounded ROUND_HALF_UP to the fen. The column
