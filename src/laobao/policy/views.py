@@ -41,7 +41,10 @@ def _prefill(request) -> dict:
         person = registry.person_get(request.user, int(pk))
     except (NotFound, OverflowError):
         raise Http404 from None
-    return {"birth_month": person.birth_date.strftime("%Y-%m"), "sex": person.sex}
+    facts = {"birth_month": person.birth_date.strftime("%Y-%m"), "sex": person.sex}
+    if person.sex == "M":
+        facts["original_age"] = 60  # women: 55 or 50 depends on the post, which the registry does not hold
+    return facts
 
 
 @require_http_methods(["GET", "POST"])
