@@ -178,7 +178,7 @@ def report(result: dict) -> None:
     width = max(len(r[0]) for r in rows)
     for name, value, target, verdict in rows:
         print(f"  {name:<{width}}  {value:<44} {target:<14} {verdict}")
-    print(f"  (first, untimed CLI runs: " + ", ".join(f"{k} {v['first_untimed_ms']:.0f} ms"
+    print("  (first, untimed CLI runs: " + ", ".join(f"{k} {v['first_untimed_ms']:.0f} ms"
                                                      for k, v in result["cli"].items())
           + f"; laobao migrate {result['migrate_s']:.1f} s; no token → HTTP {result['api']['without_token_status']})")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-COMMANDS = {"demo", "serve", "migrate", "users", "import", "export", "audit", "indicators", "params"}
+COMMANDS = {"demo", "serve", "migrate", "users", "import", "export", "audit", "indicators", "params", "reconcile"}
 
 USAGE = """usage: laobao COMMAND [ARGS]
 
@@ -23,6 +23,7 @@ USAGE = """usage: laobao COMMAND [ARGS]
   import persons|employers FILE [--source wuzhong|xiangcheng] [--report FILE]
   export persons --region CODE FILE [--reason TEXT]
   audit verify                         check the hash chain of the audit log
+  reconcile                            prove the ledger identities; exit 1 on any difference
   indicators --month YYYY-MM [--region CODE] [--json]
   params show NAME [--on YYYY-MM-DD] [--region CODE] [--json] | params list [--json]
   calc RULE --json '{...}' | --json -  run a calculation (contribution, retirement, pension, ...)
@@ -98,8 +99,9 @@ def calc(args: list[str]) -> int:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        print(f"输入不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）/ the input is not valid JSON "
-              f"(line {exc.lineno}, column {exc.colno})", file=sys.stderr)
+        error = DomainError.of("input", "calc.json", f"输入不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）",
+                               f"The input is not valid JSON (line {exc.lineno}, column {exc.colno})")
+        print(json.dumps(error.as_dict(), ensure_ascii=False, indent=2), file=sys.stderr)
         return 2
     try:
         result = engine.run(opts.rule, data)

@@ -76,3 +76,21 @@ def test_caseworker_prefill_comes_from_a_person_in_the_jurisdiction_only(client,
     page = client.get(f"/calc/pension/?person={mine.pk}").content.decode()
     assert mine.birth_date.strftime("%Y-%m") in page and mine.citizen_id not in page
     assert client.get(f"/calc/pension/?person={foreign.pk}").status_code == 404
+
+
+def test_api_without_credentials_is_401_not_a_csrf_error(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/api/v1/calc/pension", json.dumps(PENSION),
+                                                     content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_parameters_are_shown_as_json_values_not_python_text():
+    from laobao.policy import calc
+
+    result = calc.run("pension", PENSION)
+    table = next(p for p in result["parameters"] if p["name"] == "pension.divisor_table")
+    assert table["value"]["60"] == "139" and table["unit"] == "table"
+    base = next(p for p in result["parameters"] if p["name"] == "wages.pension_base")
+    assert (base["value"], base["unit"]) == ("8917.00", "yuan")

@@ -36,7 +36,15 @@ class TokenAuth(HttpBearer):
 
 
 class SessionUserAuth(SessionAuth):
-    """The back-office login session; ninja checks the CSRF token for unsafe methods."""
+    """The back-office login session; ninja checks the CSRF token for unsafe methods.
+
+    A request without a session cookie is simply not authenticated (401), not a CSRF failure (403).
+    """
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)

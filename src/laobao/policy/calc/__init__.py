@@ -83,13 +83,26 @@ def run(name: str, data) -> dict:
     return {"rule": name, **rule.compute(data)}
 
 
+def _plain(value, unit: str):
+    """A parameter value as JSON text: fen as yuan, decimals and ints as text, tables as objects."""
+    if isinstance(value, dict):
+        return {str(k): _plain(x, unit) for k, x in value.items()}
+    if unit == "fen" and isinstance(value, int):
+        from .fields import yuan
+
+        return yuan(value)
+    return None if value is None else str(value)
+
+
 def parameters_out(values) -> list[dict]:
-    """The parameters a calculation used, for its output."""
-    out = []
+    """The parameters a calculation used, for its output (each once, in the order used)."""
+    out, seen = [], set()
     for v in values:
-        value = v.value
-        if isinstance(value, dict):
-            value = {str(k): str(x) for k, x in value.items()}
-        out.append({"name": v.name, "value": str(value), "unit": v.unit, "since": v.since.isoformat(),
-                    "region": v.region, "reference": v.reference, "status": v.status})
+        key = (v.name, v.since, v.region)
+        if key in seen:
+            continue
+        seen.add(key)
+        unit = (getattr(v, "table_unit", None) or "") if v.unit == "table" else v.unit
+        out.append({"name": v.name, "value": _plain(v.value, unit), "unit": "yuan" if v.unit == "fen" else v.unit,
+                    "since": v.since.isoformat(), "region": v.region, "reference": v.reference, "status": v.status})
     return out

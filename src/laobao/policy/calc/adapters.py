@@ -18,6 +18,19 @@ def _explained(result, out: dict) -> dict:
             "parameters": parameters_out(explain.get("params", []))}
 
 
+def _as_field(field: str, compute):
+    """Run ``compute``; a problem reported on the rules' internal date ("on") is reported on ``field``."""
+    from dataclasses import replace
+
+    from laobao.core.errors import DomainError
+
+    try:
+        return compute()
+    except DomainError as exc:
+        exc.problems = [replace(p, field=field) if p.field == "on" else p for p in exc.problems]
+        raise
+
+
 def _region(data: dict) -> str | None:
     code = data.get("region")
     return str(code).strip() if code not in (None, "") else None
@@ -120,8 +133,10 @@ def _contribution(data: dict) -> dict:
     from laobao.policy.rules import contribution
 
     wage, month = f.money(data, "wage"), f.month(data, "month")
-    params = contribution.params_for(month, _region(data), floor_fen=f.money(data, "floor", optional=True),
-                                     cap_fen=f.money(data, "cap", optional=True))
+    params = _as_field("month", lambda: contribution.params_for(
+        month, _region(data), floor_fen=f.money(data, "floor", optional=True),
+        cap_fen=f.money(data, "cap", optional=True),
+        injury_class=f.integer(data, "injury_class", low=1, high=8, optional=True)))
     r = contribution.assess(wage, params)
     lines = [{"insurance": ln.insurance, "base": f.yuan(ln.base), "employer": f.yuan(ln.employer),
               "employee": f.yuan(ln.employee), "account": f.yuan(ln.account)} for ln in r.lines]
@@ -135,8 +150,10 @@ register(Rule(
      REGION,
      Input("floor", "缴费基数下限（元）", "Base floor (yuan)", "money", "当年公布的下限；未填则按上年平均工资的60%",
            "The published floor; blank: 60% of the reference average wage"),
-     Input("cap", "缴费基数上限（元）", "Base cap (yuan)", "money", "当年公布的上限", "The published cap")),
-    (Output("employer_total", "单位合计（元）", "Employer total (yuan)"),
+     Input("cap", "缴费基数上限（元）", "Base cap (yuan)", "money", "当年公布的上限", "The published cap"),
+     Input("injury_class", "工伤保险行业风险类别（1–8，可不填）", "Work-injury risk class (1–8, optional)", "int",
+           "填写后计算工伤保险（单位缴纳）", "If given, the work-injury line (employer only) is added")),
+    (Output("lines", "各险种明细", "Lines per insurance"), Output("employer_total", "单位合计（元）", "Employer total (yuan)"),
      Output("employee_total", "个人合计（元）", "Employee total (yuan)")),
     _contribution,
 ))
@@ -217,15 +234,17 @@ register(Rule(
 # --- retirement and pension (their adapters live beside the rules) ------------------------------
 
 def _retirement(data: dict) -> dict:
+    from laobao.policy.rules.retirement import REFERENCE
     from laobao.policy.rules.retirement import calc as rule
 
-    return rule.compute(data)
+    return {"reference": REFERENCE, **_as_field("birth_month", lambda: rule.compute(data))}
 
 
 def _pension(data: dict) -> dict:
+    from laobao.policy.rules.pension import REFERENCE
     from laobao.policy.rules.pension import calc as rule
 
-    return rule.compute(data)
+    return {"reference": REFERENCE, **_as_field("retire_month", lambda: rule.compute(data))}
 
 
 BIRTH = Input("birth_month", "出生年月", "Birth month", "month")
@@ -265,6 +284,8 @@ register(Rule(
      Output("account_pension", "个人账户养老金（元/月）", "Account pension (yuan/month)"),
      Output("transitional_pension", "过渡性养老金（元/月）", "Transitional pension (yuan/month)"),
      Output("total", "合计（元/月）", "Total (yuan/month)"), Output("divisor", "计发月数", "Annuity divisor (months)"),
+     Output("transitional_formula", "过渡性养老金公式", "Transitional formula"),
+     Output("transitional_verified", "过渡性养老金公式已核实", "Transitional formula verified"),
      Output("pension_base", "计发基数（元）", "Pension base (yuan)")),
     _pension,
 ))
