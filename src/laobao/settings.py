@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "laobao.core",
     "laobao.registry",
     "laobao.policy",
+    "laobao.ledger",
     "laobao.kpi",
 ]
 
