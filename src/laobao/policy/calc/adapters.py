@@ -289,3 +289,59 @@ register(Rule(
      Output("pension_base", "计发基数（元）", "Pension base (yuan)")),
     _pension,
 ))
+
+
+# --- individual account: monthly credit and yearly interest --------------------------------------
+
+def _account_credit(data: dict) -> dict:
+    from laobao.policy.rules.account import crediting
+
+    base, month = f.money(data, "base"), f.month(data, "month")
+    r = crediting.credit(base, _as_field("month", lambda: crediting.params_for(month, _region(data))))
+    return _explained(r, {"account": f.yuan(r.amount)})
+
+
+register(Rule(
+    "account-credit", "个人账户记账测算", "Individual account credit",
+    (Input("base", "缴费基数（元）", "Contribution base (yuan)", "money"), Input("month", "缴费月份", "Month", "month"),
+     REGION),
+    (Output("account", "记入个人账户（元）", "Credited to the account (yuan)"),),
+    _account_credit,
+))
+
+
+def _account_interest(data: dict) -> dict:
+    from laobao.policy.rules.account import interest
+
+    year = f.integer(data, "year", low=1990, high=2100)
+    credits = data.get("credits") or []
+    if isinstance(credits, str):  # the page's text field: "400.00, 400.00, …"
+        credits = [c for c in credits.replace("，", ",").replace(" ", ",").split(",") if c]
+    if not isinstance(credits, list) or len(credits) > 12:
+        raise f._bad("credits", "credits", "credits 应为当年每月记账额（元）的列表，最多12项，从1月起",
+                     "credits must be a list of this year's monthly credits in yuan, at most 12, January first")
+    fen = [f.money({"credits": c}, "credits") for c in credits]
+    method = str(data.get("method") or "monthly")
+    if method not in ("monthly", "annual"):
+        raise f._bad("method", "method", "method 应为 monthly（月积数法）或 annual（年度计算法）",
+                     "method must be monthly or annual")
+    params = _as_field("year", lambda: interest.params_for(year, _region(data)))
+    r = interest.year_interest(f.money(data, "opening"), fen, params, method=method,
+                               through_month=f.integer(data, "through_month", low=1, high=12, optional=True, default=12))
+    return _explained(r, {"interest": f.yuan(r.interest), "closing": f.yuan(r.closing),
+                          "interest_on_opening": f.yuan(r.interest_on_opening),
+                          "interest_on_credits": f.yuan(r.interest_on_credits)})
+
+
+register(Rule(
+    "account-interest", "个人账户年度计息", "Individual account yearly interest",
+    (Input("year", "计息年度", "Year", "int"), Input("opening", "上年底累计储存额（元）", "Balance brought forward (yuan)", "money"),
+     Input("credits", "当年各月记账额（元）", "This year's monthly credits (yuan)", "text", "1月起，用逗号分隔",
+           "January first, separated by commas"),
+     Input("method", "计息方法", "Method", "text", "monthly 月积数法 / annual 年度计算法", "monthly or annual",
+           default="monthly", choices=("monthly", "annual")),
+     Input("through_month", "计息截至月份（退休当年）", "Interest through month (retirement year)", "int", default=12),
+     REGION),
+    (Output("interest", "当年利息（元）", "Interest (yuan)"), Output("closing", "年末累计储存额（元）", "Closing balance (yuan)")),
+    _account_interest,
+))
