@@ -91,6 +91,8 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{VAR_DIR / 'laobao.sqlite3'}"
+if "DATABASE_URL" not in os.environ and ENV != "test":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here: a fresh machine has no var/
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -99,5 +99,12 @@ def _present(rule, result: dict, english: bool) -> dict:
     labels = {o.name: (o.label_en if english else o.label_zh) for o in rule.outputs}
     rows = [{"label": labels.get(k, k), "value": _shown(v)} for k, v in result.items()
             if k in labels and v is not None and not isinstance(v, (list, dict))]
-    return {"rows": rows, "formula": result.get("formula", ""), "parameters": result.get("parameters", []),
-            "lines": result.get("lines")}
+    parameters = [{**p, "value": _flat(p["value"])} for p in result.get("parameters", [])]
+    return {"rows": rows, "formula": result.get("formula", ""), "parameters": parameters, "lines": result.get("lines")}
+
+
+def _flat(value) -> str:
+    """A table parameter as a readable line ("40: 233 · 41: 230 …") rather than Python's dict text."""
+    if isinstance(value, dict):
+        return " · ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
