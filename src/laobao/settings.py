@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "laobao.registry",
     "laobao.policy",
     "laobao.ledger",
+    "laobao.insurance",
     "laobao.kpi",
 ]
 
