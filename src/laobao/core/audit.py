@@ -59,13 +59,13 @@ def row_hash(content: dict, prev_hash: str) -> str:
     return hmac.new(key, prev_hash.encode() + _canonical(content), hashlib.sha256).hexdigest()
 
 
-def _has_float(value) -> bool:
+def _holds_binary_fraction(value) -> bool:
     if isinstance(value, float):
         return True
     if isinstance(value, dict):
-        return any(_has_float(v) for v in value.values())
+        return any(_holds_binary_fraction(v) for v in value.values())
     if isinstance(value, list):
-        return any(_has_float(v) for v in value)
+        return any(_holds_binary_fraction(v) for v in value)
     return False
 
 
@@ -77,7 +77,7 @@ def snapshot(value: dict | None) -> dict | None:
     if value is None:
         return None
     normal = json.loads(json.dumps(value, ensure_ascii=False, default=str))
-    if _has_float(normal):
+    if _holds_binary_fraction(normal):
         raise TypeError("audit snapshots hold no floats: use integer fen or strings")
     return normal
 
