@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-COMMANDS = {"demo", "serve", "migrate", "users", "import", "export", "audit", "indicators", "params", "reconcile"}
+COMMANDS = {"demo", "serve", "migrate", "users", "import", "export", "audit", "indicators", "params", "reconcile",
+            "assess", "payments", "accounts", "bases", "transfers"}
 
 USAGE = """usage: laobao COMMAND [ARGS]
 

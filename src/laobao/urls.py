@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("laobao.registry.urls")),
     path("", include("laobao.kpi.urls")),
     path("", include("laobao.policy.urls")),
+    path("", include("laobao.insurance.urls")),
 ]

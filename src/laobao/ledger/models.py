@@ -23,6 +23,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "personal": (CREDIT, "个人账户 individual account"),
     "credit": (CREDIT, "预缴/多缴 overpayment held as credit"),
     "suspense": (CREDIT, "待查收入 unmatched receipts"),
+    "transfer": (CREDIT, "转移待付（关系转移接续）transfer payable"),
 }
 
 
@@ -73,6 +74,8 @@ class JournalLine(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
     debit_fen = models.BigIntegerField("借方（分）debit fen", default=0)
     credit_fen = models.BigIntegerField("贷方（分）credit fen", default=0)
+    # The business date the amount counts from (a credit's month for interest), not when it was booked.
+    value_date = models.DateField("起息日 value date", default=timezone.localdate)
 
     class Meta:
         verbose_name = "分录行 journal line"
@@ -82,3 +85,4 @@ class JournalLine(models.Model):
                 name="ledger_line_one_side_positive",
             ),
         ]
+        indexes = [models.Index(fields=["account", "value_date"], name="ledger_line_account_date")]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from laobao.core import audit
 from laobao.core.errors import DomainError
@@ -96,7 +98,8 @@ def _lock_accounts(codes: set[str]) -> dict[str, Account]:
     return {a.code: a for a in locked}
 
 
-def _insert(key: str, kind: str, memo: str, lines: list[Line], reverses: JournalEntry | None) -> JournalEntry:
+def _insert(key: str, kind: str, memo: str, lines: list[Line], reverses: JournalEntry | None,
+            value_date: date | None) -> JournalEntry:
     accounts = _lock_accounts({code for code, _, _ in lines})
     try:
         with transaction.atomic():
@@ -109,7 +112,8 @@ def _insert(key: str, kind: str, memo: str, lines: list[Line], reverses: Journal
             raise
         raise _already_reversed(reverses) from None
     JournalLine.objects.bulk_create(
-        JournalLine(entry=entry, account=accounts[code], debit_fen=d, credit_fen=c) for code, d, c in lines
+        JournalLine(entry=entry, account=accounts[code], debit_fen=d, credit_fen=c,
+                    value_date=value_date or timezone.localdate()) for code, d, c in lines
     )
     audit.record("ledger.post", object_type="journal_entry", object_id=entry.pk,
                  after={"key": key, "kind": kind, "memo": memo, "reverses": getattr(reverses, "pk", None),
@@ -122,8 +126,12 @@ def _already_reversed(entry: JournalEntry) -> DomainError:
                 f"entry #{entry.pk} has already been reversed and cannot be reversed again")
 
 
-def post(*, key: str, kind: str, lines: list[Line], memo: str = "", _reverses: JournalEntry | None = None) -> JournalEntry:
-    """Post one balanced entry of integer-fen lines ``(account_code, debit_fen, credit_fen)``; idempotent on ``key``."""
+def post(*, key: str, kind: str, lines: list[Line], memo: str = "", value_date: date | None = None,
+         _reverses: JournalEntry | None = None) -> JournalEntry:
+    """Post one balanced entry of integer-fen lines ``(account_code, debit_fen, credit_fen)``; idempotent on ``key``.
+
+    ``value_date`` is the business date the amounts count from (today when omitted).
+    """
     key, kind = _check_text(key, "key", 150), _check_text(kind, "kind", 40)
     memo = _check_text(memo, "memo", 300, required=False)
     normalized = _normalize(lines)
@@ -131,7 +139,7 @@ def post(*, key: str, kind: str, lines: list[Line], memo: str = "", _reverses: J
         existing = JournalEntry.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return _replay(existing, kind, normalized, _reverses)
-        return _insert(key, kind, memo, normalized, _reverses)
+        return _insert(key, kind, memo, normalized, _reverses, value_date)
 
 
 def reverse(*, entry: JournalEntry, key: str, memo: str) -> JournalEntry:

@@ -1,0 +1,91 @@
+"""Lines carry a value date (the business date, for interest); PostgreSQL checks balance per statement.
+
+The column is added with plain ``ALTER TABLE … ADD COLUMN`` on both backends: Django would rebuild the
+SQLite table to add it, and a rebuilt table loses the append-only triggers of migration 0002.
+
+The per-row deferred balance trigger of 0002 summed an entry's lines once per line at commit, which is
+quadratic in the lines of one entry. It is replaced by an AFTER INSERT … FOR EACH STATEMENT trigger
+with a transition table: after every INSERT or COPY statement into the lines, every entry the
+statement touched must balance over all its lines. Writers therefore insert an entry's lines in one
+statement (``services.post`` does; ``services.post_batch`` never splits an entry across COPY chunks).
+"""
+
+import django.utils.timezone
+from django.db import migrations, models
+
+ADD_COLUMN = "ALTER TABLE ledger_journalline ADD COLUMN value_date date NOT NULL DEFAULT '2006-01-01'"
+ADD_INDEX = "CREATE INDEX ledger_line_account_date ON ledger_journalline (account_id, value_date)"
+
+POSTGRES = [
+    "DROP TRIGGER ledger_journalline_balanced ON ledger_journalline;",
+    "DROP FUNCTION ledger_entry_balanced();",
+    """CREATE FUNCTION ledger_statement_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+       DECLARE bad record;
+       BEGIN
+         SELECT l.entry_id, SUM(l.debit_fen) - SUM(l.credit_fen) AS diff INTO bad
+           FROM ledger_journalline l
+          WHERE l.entry_id IN (SELECT DISTINCT entry_id FROM new_lines)
+          GROUP BY l.entry_id
+         HAVING SUM(l.debit_fen) <> SUM(l.credit_fen)
+          LIMIT 1;
+         IF FOUND THEN
+           RAISE EXCEPTION 'journal entry % does not balance (debit - credit = % fen)', bad.entry_id, bad.diff
+             USING ERRCODE = 'check_violation';
+         END IF;
+         RETURN NULL;
+       END; $$;""",
+    """CREATE TRIGGER ledger_journalline_balanced AFTER INSERT ON ledger_journalline
+       REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION ledger_statement_balanced();""",
+]
+POSTGRES_REVERSE = [
+    "DROP TRIGGER ledger_journalline_balanced ON ledger_journalline;",
+    "DROP FUNCTION ledger_statement_balanced();",
+    """CREATE FUNCTION ledger_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+       DECLARE diff bigint;
+       BEGIN
+         SELECT COALESCE(SUM(debit_fen), 0) - COALESCE(SUM(credit_fen), 0) INTO diff
+           FROM ledger_journalline WHERE entry_id = NEW.entry_id;
+         IF diff <> 0 THEN
+           RAISE EXCEPTION 'journal entry % does not balance (debit - credit = % fen)', NEW.entry_id, diff
+             USING ERRCODE = 'check_violation';
+         END IF;
+         RETURN NULL;
+       END; $$;""",
+    """CREATE CONSTRAINT TRIGGER ledger_journalline_balanced AFTER INSERT ON ledger_journalline
+       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_entry_balanced();""",
+]
+
+
+def forwards(apps, schema_editor):
+    schema_editor.execute(ADD_COLUMN, params=None)
+    schema_editor.execute(ADD_INDEX, params=None)
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES:
+            schema_editor.execute(sql, params=None)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES_REVERSE:
+            schema_editor.execute(sql, params=None)
+    schema_editor.execute("DROP INDEX ledger_line_account_date", params=None)
+    schema_editor.execute("ALTER TABLE ledger_journalline DROP COLUMN value_date", params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0002_append_only_and_balanced")]
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="journalline", name="value_date",
+                    field=models.DateField(default=django.utils.timezone.localdate, verbose_name="起息日 value date"),
+                ),
+                migrations.AddIndex(
+                    model_name="journalline",
+                    index=models.Index(fields=["account", "value_date"], name="ledger_line_account_date"),
+                ),
+            ],
+            database_operations=[migrations.RunPython(forwards, backwards)],
+        ),
+    ]
