@@ -118,8 +118,8 @@ def test_check_constraint_refuses_a_two_sided_line(operator):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="SQLite has no deferred triggers: the service checks the balance and reconcile re-checks")
-def test_unbalanced_entry_behind_the_services_back_fails_at_commit(operator):
+                    reason="SQLite has no statement triggers: the service checks the balance and reconcile re-checks")
+def test_unbalanced_entry_behind_the_services_back_is_refused(operator):
     services.post(key="bill:1", kind="assessment", lines=BILL)
     account = Account.objects.get(code=FUND).pk
     with pytest.raises(IntegrityError, match="does not balance"):
@@ -129,9 +129,7 @@ def test_unbalanced_entry_behind_the_services_back_fails_at_commit(operator):
             entry = cur.fetchone()[0]
             cur.execute("INSERT INTO ledger_journalline (entry_id, account_id, debit_fen, credit_fen) "
                         "VALUES (%s, %s, 500, 0)", [entry, account])
-            # The test runs inside a transaction that is rolled back, never committed; this is what
-            # COMMIT does first: run the deferred constraint triggers.
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # The per-statement balance trigger refuses the INSERT itself (ledger migration 0003).
     assert not JournalEntry.objects.filter(idempotency_key="sneaky").exists()
 
 
