@@ -90,3 +90,16 @@ def test_a_line_added_to_a_posted_entry_is_refused(operator):
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("INSERT INTO ledger_journalline (entry_id, account_id, debit_fen, credit_fen, value_date) "
                         "VALUES (%s, %s, 7, 0, '2024-01-01')", [entry.pk, account])
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite keeps its foreign keys (ADR 0010)")
+def test_reconcile_finds_lines_naming_no_entry(operator):
+    """The journal keeps no per-row foreign keys on PostgreSQL (ADR 0010): reconcile proves the references."""
+    services.post(key="k", kind="x", lines=[("fund:pension", 5, 0), ("personal:1:pension", 0, 5)])
+    assert reconcile.lines_reference().count == 0
+    account = Account.objects.get(code="fund:pension").pk
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO ledger_journalline (entry_id, account_id, debit_fen, credit_fen, value_date) "
+                    "VALUES (987654, %s, 7, 0, '2024-01-01'), (987654, %s, 0, 7, '2024-01-01')", [account, account])
+    result = reconcile.lines_reference()
+    assert result.count == 2 and "entry_id 987654 does not exist" in result.differences[0]

@@ -219,7 +219,7 @@ class BillItem(models.Model):
     adjustment that lowers what was due is negative and is settled as credit.
     """
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="items")
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="items", db_constraint=False)  # ADR 0010
     insurance = models.CharField(max_length=16, choices=Insurance.choices)
     month = models.DateField()
     employer_fen = models.BigIntegerField()
@@ -244,8 +244,10 @@ class Contribution(models.Model):
     the floor, 2 lowered to the cap, 4 no declaration (the parameters' rule), 8 new hire's first year.
     """
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="contributions", db_index=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions", db_index=False)
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="contributions", db_index=False,
+                             db_constraint=False)  # ADR 0010: proved by reconcile, not checked per row
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions", db_index=False,
+                               db_constraint=False)
     month = models.DateField()
     adjustment = models.BooleanField(default=False)
     flags = models.PositiveSmallIntegerField(default=0)
@@ -315,8 +317,10 @@ class Allocation(models.Model):
     ``item``. The payer's credit balance is the ledger's, which also holds negative adjustments.
     """
 
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
-    item = models.ForeignKey(BillItem, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
+                                db_constraint=False)  # ADR 0010
+    item = models.ForeignKey(BillItem, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
+                             db_constraint=False)
     kind = models.CharField(max_length=12, choices=AllocationKind.choices)
     amount_fen = models.BigIntegerField()
     allocated_on = models.DateField()

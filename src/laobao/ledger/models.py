@@ -70,8 +70,11 @@ class JournalEntry(models.Model):
 class JournalLine(models.Model):
     """One side of an entry on one account: exactly one of debit and credit is positive."""
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    # No database foreign keys on PostgreSQL (ADR 0010): the batches write millions of lines, the per-row
+    # checks cost more than the writes, and `laobao reconcile` proves every line names an entry and an account.
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines", db_constraint=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines", db_constraint=False,
+                                db_index=False)  # the (account, value_date) index serves account lookups
     debit_fen = models.BigIntegerField("借方（分）debit fen", default=0)
     credit_fen = models.BigIntegerField("贷方（分）credit fen", default=0)
     # The business date the amount counts from (a credit's month for interest), not when it was booked.

@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.utils.module_loading import autodiscover_modules
 
 from . import selectors
-from .models import JournalEntry, JournalLine
+from .models import Account, JournalEntry, JournalLine
 
 MAX_SHOWN = 20
 
@@ -97,3 +97,19 @@ def reversals_mirror() -> Result:
     return Result(JournalEntry.objects.filter(reverses__isnull=False).count(),
                   [f"entry #{e}: its reversal does not mirror it on {accounts_off[e]} account(s)" for e in bad[:MAX_SHOWN]],
                   found=len(bad))
+
+
+def orphans(model, field: str, parent) -> Result:
+    """Rows of ``model`` whose ``field`` names no ``parent`` row (the foreign keys ADR 0010 leaves to reconcile)."""
+    column = model._meta.get_field(field).attname
+    missing = (model.objects.exclude(**{f"{column}__isnull": True})
+               .filter(~Exists(parent.objects.filter(pk=OuterRef(column)))).values_list("pk", column))
+    return Result(model.objects.count(),
+                  [f"{model._meta.db_table} #{pk}: {column} {ref} does not exist" for pk, ref in missing[:MAX_SHOWN]],
+                  found=missing.count())
+
+
+@check("ledger.lines_name_entries_and_accounts")
+def lines_reference() -> Result:
+    entries, accounts = orphans(JournalLine, "entry", JournalEntry), orphans(JournalLine, "account", Account)
+    return Result(entries.checked, entries.differences + accounts.differences, found=entries.count + accounts.count)
