@@ -1,0 +1,170 @@
+"""个人账户记账利息 — the yearly interest of every ``personal:<person>:pension`` account, set-based.
+
+One GROUP BY over the journal gives, per account, the opening balance (lines valued before 1 January),
+the year's credits and debits, and the month products Σ credit × (13 − month) (months from
+``JournalLine.value_date``). The interest is then the rule ``policy.rules.account.interest.year_interest``
+in NumPy columns (``interest_columns``, proved equal to it by Hypothesis), with the method named by the
+parameter ``collection.account_interest_method``. It is posted with ``ledger.batch.post_batch`` in
+chunks of accounts: key ``interest:<year>:<first account id>-<last account id>``, Dr fund:pension /
+Cr personal:…, value date 31 December of the year (so it is part of the next year's opening balance;
+within the year it is never counted as a credit because an account credited for the year is skipped).
+Accounts already credited for the year are skipped, so a second run posts nothing. Accounts with debits
+in the year (transfer out, corrections) or a negative opening are not computed here: they are counted
+and listed for a caseworker (the rule needs the month the year ends, ``through_month``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TextIO
+
+import numpy as np
+from django.db import connection, transaction
+
+from laobao.core import audit
+from laobao.ledger.models import Account
+from laobao.policy.params import param
+from laobao.policy.rules.account import interest as rule
+from laobao.policy.rules.contribution.exact import check_product, div_half_up, numerators, scale_of
+
+from .journal import Batch, account_ids, post_columns
+
+CHUNK = 20_000            # accounts per posted entry (and key)
+READ = 200_000            # accounts per read: each range's GROUP BY stays in cache
+METHOD_PARAM = "collection.account_interest_method"
+
+# Personal pension accounts: a range of the unique index on ``code`` (';' sorts right after ':').
+_ACCOUNTS = ("SELECT id FROM ledger_account WHERE code >= 'personal:' AND code < 'personal;' "
+             "AND code LIKE %s ORDER BY id")
+_MONTH = {"postgresql": "EXTRACT(MONTH FROM l.value_date)::int",
+          "sqlite": "CAST(substr(l.value_date, 6, 2) AS INTEGER)"}
+# Per account in an id range, from the (account_id, value_date) index: opening, credits, debits, products.
+_SQL = {vendor: """
+    SELECT l.account_id,
+           SUM(CASE WHEN l.value_date < %s THEN l.credit_fen - l.debit_fen ELSE 0 END),
+           SUM(CASE WHEN l.value_date >= %s THEN l.credit_fen ELSE 0 END),
+           SUM(CASE WHEN l.value_date >= %s THEN l.debit_fen ELSE 0 END),
+           SUM(CASE WHEN l.value_date >= %s THEN l.credit_fen * (13 - """ + month + """) ELSE 0 END)
+      FROM ledger_journalline l
+     WHERE l.account_id BETWEEN %s AND %s AND l.value_date <= %s
+     GROUP BY l.account_id""" for vendor, month in _MONTH.items()}
+_DONE = """
+    SELECT l.account_id FROM ledger_journalentry e JOIN ledger_journalline l ON l.entry_id = e.id
+     WHERE e.kind = 'interest' AND e.idempotency_key >= %s AND e.idempotency_key < %s AND l.credit_fen > 0"""
+
+
+@dataclass
+class Columns:
+    account: np.ndarray
+    opening: np.ndarray
+    credited: np.ndarray
+    debited: np.ndarray
+    products: np.ndarray
+
+
+def interest_columns(opening, credited, products, rate: Decimal, method: str) -> np.ndarray:
+    """``year_interest(...).interest`` for whole years over columns (non-negative int64 fen)."""
+    opening, credited, products = (np.asarray(x, dtype=np.int64) for x in (opening, credited, products))
+    d = scale_of([rate])
+    n = int(numerators([rate], d)[0])
+    top = max(int(opening.max(initial=0)), int(products.max(initial=0)), int(credited.max(initial=0)))
+    check_product(top, max(n * 1083, d * 2000), "balance")
+    on_opening = div_half_up(opening * n, d)
+    if method == "annual":
+        return on_opening + div_half_up(credited * (n * 1083), d * 2000)
+    return on_opening + div_half_up(products * n, d * 12)
+
+
+def _personal_ids() -> np.ndarray:
+    with connection.cursor() as cursor:
+        cursor.execute(_ACCOUNTS, ["personal:%:pension"])
+        return np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
+
+
+def load(year: int, progress: TextIO | None) -> Columns:
+    """Every personal pension account with lines up to 31 December, read in ranges of ``READ`` account ids."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    started = time.perf_counter()
+    ids = _personal_ids()
+    wanted, parts = set(ids.tolist()), []
+    if connection.vendor == "sqlite":
+        connection.connection.execute("PRAGMA cache_size = -262144")
+    with connection.cursor() as cursor:
+        for lo in range(0, ids.size, READ):
+            part = ids[lo:lo + READ]
+            cursor.execute(_SQL[connection.vendor], [first, first, first, first, int(part[0]), int(part[-1]), last])
+            parts.extend(r for r in cursor.fetchall() if r[0] in wanted)
+            _say(progress, f"interest {year}: {min(lo + READ, ids.size)}/{ids.size} accounts read "
+                           f"({time.perf_counter() - started:.1f} s)")
+    if not parts:
+        z = np.zeros(0, dtype=np.int64)
+        return Columns(z, z, z, z, z)
+    cols = np.array(parts, dtype=np.int64)
+    return Columns(*(cols[:, k] for k in range(5)))
+
+
+def _done(year: int) -> np.ndarray:
+    """Accounts already credited with ``year``'s interest (keys ``interest:<year>:…``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DONE, [f"interest:{year}:", f"interest:{year};"])
+        return np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
+
+
+def _codes(ids) -> list[str]:
+    return list(Account.objects.filter(pk__in=[int(i) for i in ids]).order_by("pk").values_list("code", flat=True))
+
+
+def credit_interest(year: int, *, progress: TextIO | None = sys.stderr) -> dict:
+    """Credit the interest of ``year`` to every pension account not yet credited for it; idempotent."""
+    started = time.perf_counter()
+    params = rule.params_for(year)
+    method = str(param(METHOD_PARAM, on=date(year, 12, 31)).value)
+    with transaction.atomic():
+        cols = load(year, progress)
+        fresh = ~np.isin(cols.account, _done(year))
+        review = fresh & ((cols.debited > 0) | (cols.opening < 0))
+        ok = fresh & ~review
+        fee = np.zeros(cols.account.size, dtype=np.int64)
+        fee[ok] = interest_columns(cols.opening[ok], cols.credited[ok], cols.products[ok], params.rate, method)
+        batch = _entries(year, cols, ok & (fee > 0), fee, method, params.rate)
+        summary = post_columns("interest", batch, progress)
+        out = {"year": year, "method": method, "rate": str(params.rate), "accounts": int(ok.sum()),
+               "skipped_done": int((~fresh).sum()), "review": _codes(cols.account[np.flatnonzero(review)[:50]]),
+               "review_count": int(review.sum()), "interest_fen": int(fee[ok].sum()), "entries": summary["entries"],
+               "seconds": f"{time.perf_counter() - started:.2f}"}
+        audit.record("insurance.interest_credit", object_type="ledger", object_id=year,
+                     after={k: v for k, v in out.items() if k != "review"})
+    return out
+
+
+def _entries(year: int, cols: Columns, mask: np.ndarray, fee: np.ndarray, method: str, rate) -> Batch:
+    """One entry per ``CHUNK`` accounts: Dr fund:pension the chunk's total, Cr each account its interest."""
+    idx = np.flatnonzero(mask)
+    starts = np.arange(0, idx.size, CHUNK)
+    ends = np.minimum(starts + CHUNK, idx.size) - 1
+    n = starts.size
+    totals = np.add.reduceat(fee[idx], starts) if n else np.zeros(0, dtype=np.int64)
+    fund = np.full(n, _fund_pension(n), dtype=np.int64)
+    # lines: each entry's fund line, then its accounts (grouped by entry)
+    entry = np.concatenate((np.arange(n, dtype=np.int64), np.arange(idx.size, dtype=np.int64) // CHUNK))
+    order = np.argsort(entry, kind="stable")
+    account = np.concatenate((fund, cols.account[idx]))[order]
+    debit = np.concatenate((totals, np.zeros(idx.size, dtype=np.int64)))[order]
+    credit = np.concatenate((np.zeros(n, dtype=np.int64), fee[idx]))[order]
+    keys = [f"interest:{year}:{cols.account[idx[s]]}-{cols.account[idx[e]]}" for s, e in zip(starts, ends)]
+    return Batch(keys, [f"{year} 年记账利息 {method} {rate}"] * n, [date(year, 12, 31)] * n, entry[order], debit,
+                 credit, account=account)
+
+
+def _fund_pension(n: int) -> int:
+    return account_ids(["fund:pension"])["fund:pension"] if n else 0
+
+
+def _say(progress, text: str) -> None:
+    if progress is not None:
+        progress.write(text + "\n")
+        progress.flush()

@@ -1,0 +1,138 @@
+"""The journal entries of a collection run (the postings contract), built as columns (``journal.Batch``).
+
+* ``payment:<bank_ref>``: Dr bank:collection amount; Cr receivable:<payer> principal; Cr fund:late_fee late
+  fees; Cr credit:<payer> what is held; an unknown payer: Cr suspense:unmatched the whole amount.
+* ``credit:<allocation_id>`` (the payer's first credit_used allocation of the run): Dr credit:<payer> /
+  Cr receivable:<payer> the credit used.
+* ``account:<billitem_id>``: when a pension item becomes fully paid, Dr fund:pension Σaccount / Cr
+  personal:<person>:pension per contribution line of that bill and month (a negative line on the other
+  side), value date = the day it became fully paid.
+
+No Python object per entry or line: amounts are NumPy columns, one line per (entry, slot) kept when non-zero.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from django.db.models import Sum
+
+from laobao.ledger.models import JournalLine
+
+from ..models import AllocationKind
+from . import runsql
+from .journal import Batch
+
+PRINCIPAL, LATE_FEE, CREDIT_USED = (AllocationKind.PRINCIPAL.value, AllocationKind.LATE_FEE.value,
+                                    AllocationKind.CREDIT_USED.value)
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def empty() -> Batch:
+    return Batch([], [], [], _EMPTY, _EMPTY, _EMPTY, [])
+
+
+def concat(*parts: Batch) -> Batch:
+    """One batch of ``parts`` in order (all name accounts by code)."""
+    offsets = np.cumsum([0] + [len(p.keys) for p in parts[:-1]])
+    return Batch([k for p in parts for k in p.keys], [m for p in parts for m in p.memos],
+                 [d for p in parts for d in p.days],
+                 np.concatenate([p.entry + o for p, o in zip(parts, offsets)]).astype(np.int64),
+                 np.concatenate([p.debit for p in parts]).astype(np.int64),
+                 np.concatenate([p.credit for p in parts]).astype(np.int64), [c for p in parts for c in p.codes])
+
+
+def _slots(keys, memos, days, codes: list[list[str]], amounts: np.ndarray, debit_slot: np.ndarray) -> Batch:
+    """Entries of ``k`` line slots each: ``amounts`` (n, k); a zero amount drops its line; ``debit_slot``
+    (n, k) bool: debit side (else credit)."""
+    keep = amounts.ravel() != 0
+    entry = np.repeat(np.arange(amounts.shape[0], dtype=np.int64), amounts.shape[1])[keep]
+    flat = amounts.ravel()[keep]
+    is_debit = debit_slot.ravel()[keep]
+    all_codes = [c for row in zip(*codes) for c in row]
+    return Batch(keys, memos, days, entry, np.where(is_debit, flat, 0), np.where(is_debit, 0, flat),
+                 [c for c, k in zip(all_codes, keep.tolist()) if k])
+
+
+def payment_entries(new, payers, run_of_new: np.ndarray, pieces, held: np.ndarray) -> Batch:
+    """``payment:<ref>`` of every new payment; ``run_of_new[k]`` is its run index (-1: unknown payer)."""
+    n_run = held.size
+    pay = np.asarray(pieces.payment, dtype=np.int64)
+    amt = np.asarray(pieces.amount, dtype=np.int64)
+    kind = np.array([str(k) for k in pieces.kind], dtype=str)
+    principal, fee = np.zeros(n_run + 1, dtype=np.int64), np.zeros(n_run + 1, dtype=np.int64)
+    real = pay >= 0
+    np.add.at(principal, pay[real & (kind == PRINCIPAL)], amt[real & (kind == PRINCIPAL)])
+    np.add.at(fee, pay[real & (kind == LATE_FEE)], amt[real & (kind == LATE_FEE)])
+    held = np.concatenate((held, [0]))
+    amount = np.array([r.amount_fen for r in new], dtype=np.int64)
+    matched = run_of_new >= 0
+    n = np.where(matched, run_of_new, n_run)
+    amounts = np.stack((amount, np.where(matched, principal[n], amount), fee[n], np.maximum(held[n], 0)), axis=1)
+    debit = np.zeros(amounts.shape, dtype=bool)
+    debit[:, 0] = True
+    who = [payers.get(r.payer_code) for r in new]
+    codes = [["bank:collection"] * len(new),
+             [f"receivable:{p}" if p else "suspense:unmatched" for p in who],
+             ["fund:late_fee"] * len(new),
+             [f"credit:{p}" if p else "" for p in who]]
+    return _slots([f"payment:{r.bank_ref}" for r in new], [f"缴费 {r.channel} {r.payer_code}" for r in new],
+                  [r.paid_on for r in new], codes, amounts, debit)
+
+
+def credit_entries(pieces, first_allocation: int) -> Batch:
+    """One entry per payer whose credit paid items in this run, keyed by its first credit_used allocation."""
+    per: dict[str, list] = {}
+    for k, (payer, kind, amount, day) in enumerate(zip(pieces.payer, pieces.kind, pieces.amount, pieces.day)):
+        if kind == CREDIT_USED:
+            row = per.setdefault(payer, [first_allocation + k, 0, day])
+            row[1] += amount
+    payers = sorted(per)
+    if not payers:
+        return empty()
+    amounts = np.array([[per[p][1], per[p][1]] for p in payers], dtype=np.int64)
+    debit = np.zeros(amounts.shape, dtype=bool)
+    debit[:, 0] = True
+    return _slots([f"credit:{per[p][0]}" for p in payers], ["留抵冲缴 credit used"] * len(payers),
+                  [per[p][2] for p in payers], [[f"credit:{p}" for p in payers], [f"receivable:{p}" for p in payers]],
+                  amounts, debit)
+
+
+def account_entries(pieces, first_allocation: int) -> Batch:
+    """``account:<item>`` for every pension item this run (allocations from ``first_allocation``) made fully paid."""
+    last_day: dict[int, date] = {}
+    for item, kind, day in zip(pieces.item, pieces.kind, pieces.day):
+        if kind != LATE_FEE:
+            last = last_day.get(item)
+            if last is None or day > last:
+                last_day[item] = day
+    rows = runsql.rows(runsql.ACCOUNT_LINES, [first_allocation])  # (item, person, account) ordered by item
+    if not rows:
+        return empty()
+    item = np.array([r[0] for r in rows], dtype=np.int64)
+    account = np.array([r[2] for r in rows], dtype=np.int64)
+    start = np.flatnonzero(np.concatenate(([True], item[1:] != item[:-1])))
+    items = item[start]
+    total = np.add.reduceat(account, start)
+    entry_of_row = np.cumsum(np.concatenate(([False], item[1:] != item[:-1])))
+    # lines: each contribution line (Cr personal if positive), then the fund line of the entry's total
+    n_items = items.size
+    entry = np.concatenate((entry_of_row, np.arange(n_items, dtype=np.int64)))
+    amount = np.concatenate((account, -total))  # negative = debit side
+    codes = [f"personal:{r[1]}:pension" for r in rows] + ["fund:pension"] * n_items
+    order = np.argsort(entry, kind="stable")
+    entry, amount = entry[order], amount[order]
+    keep = amount != 0
+    codes = [codes[i] for i in order[keep].tolist()]
+    entry, amount = entry[keep], amount[keep]
+    item_list = items.tolist()
+    return Batch([f"account:{i}" for i in item_list], ["个人账户记账 account credited when paid"] * n_items,
+                 [last_day[i] for i in item_list], entry, np.where(amount < 0, -amount, 0),
+                 np.where(amount > 0, amount, 0), codes)
+
+
+def payers_with_credit() -> list[str]:
+    rows = (JournalLine.objects.filter(account__code__startswith="credit:").values("account__code")
+            .annotate(d=Sum("debit_fen"), c=Sum("credit_fen")).values_list("account__code", "d", "c"))
+    return [code[len("credit:"):] for code, d, c in rows if c - d > 0]

@@ -1,0 +1,94 @@
+"""Set-based reads of a payment run: joins against a temporary table of the run's keys, never long IN lists.
+
+``run_table(values)`` loads the run's keys (payer codes, bank refs, payer ids) into the temporary table
+``collection_run`` (one text column ``k``) with ``copy_rows``; the queries below join it. SQL text is
+constant; values are parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from laobao.core.bulk import analyze
+
+from .columns import write_columns
+
+USED_SQL = "('principal', 'credit_used')"
+
+
+def run_table(values: Iterable) -> None:
+    """(Re)fill the temporary table ``collection_run(k, n)`` with ``values``: text keys (codes, refs; n = 0)
+    or payer keys ("employer", id) / ("person", id). Dropped at the end of the session."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA temp_store = MEMORY")
+        # no key: the rows are distinct already, and the joins are driven from this table into indexes
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS collection_run (k varchar(120) NOT NULL, n bigint NOT NULL)")
+        cursor.execute("DELETE FROM collection_run")
+    keys = list({v if isinstance(v, tuple) else (v, 0) for v in values})
+    write_columns("collection_run", ("k", "n"), [[k for k, _ in keys], [n for _, n in keys]])
+    analyze("collection_run")  # PostgreSQL plans the joins with the run's real size
+
+
+def rows(sql: str, params=()) -> list[tuple]:
+    import sys, time; t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        out = cursor.fetchall()
+    sys.stderr.write(f"DEBUG sql {sql.split()[1:4]} {len(out)} {time.perf_counter() - t0:.2f}\n")
+    return out
+
+
+EMPLOYERS_BY_CODE = "SELECT e.credit_code, e.id FROM collection_run r JOIN registry_employer e ON e.credit_code = r.k"
+PERSONS_BY_CODE = "SELECT p.citizen_id, p.id FROM collection_run r JOIN registry_person p ON p.citizen_id = r.k"
+PAYMENTS_BY_REF = ("SELECT p.bank_ref, p.channel, p.payer_code, p.amount_fen, p.paid_on "
+                   "FROM collection_run r JOIN insurance_payment p ON p.bank_ref = r.k")
+
+# The run's payers are rows ("employer", id) / ("person", id) in collection_run.
+_OUTSTANDING = """
+    SELECT i.id, b.{col}, i.month, i.insurance, i.due_fen - COALESCE(SUM(a.amount_fen), 0)
+      FROM collection_run r
+      JOIN insurance_bill b ON r.k = '{kind}' AND b.{col} = r.n
+      JOIN insurance_billitem i ON i.bill_id = b.id AND i.due_fen > 0
+      LEFT JOIN insurance_allocation a ON a.item_id = i.id AND a.kind IN """ + USED_SQL + """
+     GROUP BY i.id, b.{col}, i.month, i.insurance, i.due_fen
+    HAVING COALESCE(SUM(a.amount_fen), 0) < i.due_fen"""
+OUTSTANDING_EMPLOYER = _OUTSTANDING.format(col="employer_id", kind="employer")
+OUTSTANDING_PERSON = _OUTSTANDING.format(col="person_id", kind="person")
+
+LATE_PIECES = """
+    SELECT a.item_id, b.employer_id, i.month, i.insurance, a.amount_fen, a.allocated_on
+      FROM collection_run r
+      JOIN insurance_bill b ON r.k = 'employer' AND b.employer_id = r.n
+      JOIN insurance_billitem i ON i.bill_id = b.id
+      JOIN insurance_allocation a ON a.item_id = i.id AND a.kind IN """ + USED_SQL + """
+     WHERE a.allocated_on > b.due_date OR i.month < b.month"""
+FEES_PAID = """
+    SELECT a.item_id, SUM(a.amount_fen)
+      FROM collection_run r
+      JOIN insurance_bill b ON r.k = 'employer' AND b.employer_id = r.n
+      JOIN insurance_billitem i ON i.bill_id = b.id
+      JOIN insurance_allocation a ON a.item_id = i.id AND a.kind = 'late_fee'
+     GROUP BY a.item_id"""
+CREDITS = """
+    SELECT a.code, SUM(l.credit_fen) - SUM(l.debit_fen)
+      FROM collection_run r JOIN ledger_account a ON a.code = 'credit:' || r.k || ':' || CAST(r.n AS varchar(20))
+      JOIN ledger_journalline l ON l.account_id = a.id
+     GROUP BY a.code"""
+
+# The contribution lines (item, person, account) of the pension items allocated from allocation id %s on
+# and now fully paid, ordered by item.
+ACCOUNT_LINES = """
+    SELECT f.id, c.person_id, c.account
+      FROM (SELECT i.id, i.bill_id, i.month
+              FROM insurance_billitem i
+              JOIN insurance_allocation a ON a.item_id = i.id AND a.kind IN """ + USED_SQL + """
+             WHERE i.insurance = 'pension'
+               AND i.id IN (SELECT item_id FROM insurance_allocation WHERE id >= %s AND kind IN """ + USED_SQL + """)
+             GROUP BY i.id, i.bill_id, i.month, i.due_fen
+            HAVING SUM(a.amount_fen) = i.due_fen) f
+      JOIN insurance_contribution c ON c.bill_id = f.bill_id AND c.month = f.month
+     WHERE c.account IS NOT NULL AND c.account <> 0
+     ORDER BY f.id, c.id"""
