@@ -29,6 +29,8 @@ EXPECTED_OPERATIONS = {
     "GET /regions", "GET /regions/{code}", "GET /regions/{code}/children",
     "GET /relations", "POST /relations", "POST /relations/{relation_id}/end",
     "GET /me", "POST /calc/{rule}",
+    "GET /persons/{person_id}/record", "GET /persons/{person_id}/accounts", "GET /employers/{employer_id}/bills",
+    "GET /employers/{employer_id}/arrears", "GET /bills/{bill_id}",
 }
 
 

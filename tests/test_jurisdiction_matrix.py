@@ -60,7 +60,7 @@ WRITE_ACTIONS = {"registry.write", "person.reveal_id", "conflict.resolve"}
 # Self-service roles (citizen, employer user) see only what their portal link gives them, and the
 # back-office pages refuse them altogether.
 STAFF_KINDS = frozenset({"person", "employer", "relation", "region", "conflict"})
-WRITER_ACTIONS = frozenset({"registry.write", "person.reveal_id", "conflict.resolve"})
+WRITER_ACTIONS = frozenset({"registry.write", "person.reveal_id", "conflict.resolve", "hall.write"})
 OFFICER_ACTIONS = WRITER_ACTIONS | {"registry.import", "registry.export"}  # district and city officers
 
 
@@ -81,7 +81,9 @@ ROLES: dict[str, RoleSpec] = {
     Role.ARBITRATOR: RoleSpec("c11", frozenset({"person", "employer", "relation", "region"}), frozenset({"person.reveal_id"})),
     Role.FUND_SUPERVISOR: RoleSpec("c11", frozenset({"employer", "region"})),
     Role.LEADER: RoleSpec("c11", frozenset({"region"})),
-    Role.EMPLOYER_USER: RoleSpec("c11", self_sight={"employer": {"c11"}, "person": {"c11"}, "relation": {"c11"}}),
+    # hall.write: the employer hall's hires, leavers and declarations (insurance.services.hall_actor)
+    Role.EMPLOYER_USER: RoleSpec("c11", frozenset(), frozenset({"hall.write"}),
+                                 self_sight={"employer": {"c11"}, "person": {"c11"}, "relation": {"c11"}}),
     Role.CITIZEN: RoleSpec("c11", self_sight={"person": {"c11"}, "relation": {"c11"}}),
     Role.AUDITOR: RoleSpec("c11", frozenset({"audit", "region"})),
     Role.SYSTEM_ADMIN: RoleSpec("c11", frozenset({"region"})),
@@ -98,7 +100,7 @@ def sight(role: str, surface: str) -> dict[str, set[str]]:
     spec = ROLES[role]
     kinds = ("person", "employer", "relation", "conflict", "region", "audit")
     if spec.self_sight is not None:
-        if surface == "web":
+        if surface == "web":  # "portal": the web pages self-service roles open too (Endpoint.portal)
             return {k: set() for k in kinds}
         return {k: set(spec.self_sight.get(k, ())) for k in kinds}
     out = {k: (set(SCOPE[spec.binding]) if k in spec.kinds else set()) for k in kinds}
@@ -241,6 +243,7 @@ class Endpoint:
     queries: Callable | None = None
     action: str | None = None
     positive: bool = True
+    portal: bool = False  # a web page self-service roles open too: probed on the "portal" surface
 
 
 def _pk(name="pk"):
@@ -303,6 +306,41 @@ WEB: dict[str, Endpoint] = {
     # An export of each community: the CSV body holds only that community's persons, masked.
     "export_page": Endpoint("person", "create", "POST", args=lambda r: {}, action="registry.export",
                             data=lambda r: {"region": r.code, "format": "csv", **REASON}),
+    # The contribution record, bills and documents (insurance/views.py). The matrix world has no bills: bill
+    # pages answer 404 here and are scoped in tests/insurance/test_record.py. /me/record/ is the citizen's own
+    # record (403 for every other role); it shows no name or ID, only the record (empty in this world).
+    "insurance:person_record": Endpoint("person", "detail", args=_pk()),
+    "insurance:person_rights_pdf": Endpoint("person", "detail", args=lambda p: {"pk": p.pk, "year": 2024}, positive=False),
+    "insurance:my_record": Endpoint("none", "page"),
+    "insurance:my_rights_pdf": Endpoint("none", "page", args=lambda _: {"year": 2024}),
+    "insurance:employer_insurance": Endpoint("employer", "detail", args=_pk()),
+    "insurance:employer_statement": Endpoint("employer", "detail", args=lambda e: {"pk": e.pk, "fmt": "xlsx"},
+                                             positive=False),
+    "insurance:bill_detail": Endpoint("none", "page", args=lambda _: {"pk": 1}),
+    # 关系转移接续 on a person (insurance/views_transfers.py): the list and the two forms are the person's;
+    # transfer-out without "confirm" only previews; an empty transfer-in form is a 400 inside the sight.
+    "insurance:person_transfers": Endpoint("person", "detail", args=_pk()),
+    "insurance:transfer_out": Endpoint("person", "write", "POST", args=_pk(), action="registry.write",
+                                       data=lambda p: {"insurance": "pension", "counterpart_code": "310000",
+                                                       "counterpart_name": "上海", "month": "2024-01"}),
+    "insurance:transfer_in": Endpoint("person", "write", "POST", args=_pk(), action="registry.write",
+                                      data=lambda p: {}),
+    # No transfers exist in the matrix world: 404 for everyone (scoping is tested in tests/insurance/).
+    "insurance:transfer_certificate": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    # The employer hall (insurance/views_hall.py): an employer user's own employer, or a staff member's
+    # employer in their jurisdiction; writes need hall.write. Empty forms answer 400 inside the sight.
+    "insurance:hall": Endpoint("none", "page", portal=True),  # employer user → its hall; staff → employer search
+    "insurance:hall_report": Endpoint("none", "page", portal=True),  # only the uploader's token (none here): 404
+    "insurance:hall_employer": Endpoint("employer", "detail", args=_pk(), portal=True),
+    "insurance:hall_declare": Endpoint("employer", "detail", args=_pk(), portal=True),
+    "insurance:hall_template": Endpoint("employer", "detail", args=lambda e: {"pk": e.pk, "kind": "changes"},
+                                        positive=False, portal=True),
+    "insurance:hall_hire": Endpoint("employer", "write", "POST", args=_pk(), action="hall.write",
+                                    data=lambda e: {"citizen_id": ""}, portal=True),
+    "insurance:hall_leave": Endpoint("employer", "write", "POST", args=_pk(), action="hall.write",
+                                     data=lambda e: {"relation": ""}, portal=True),
+    "insurance:hall_upload": Endpoint("employer", "write", "POST", args=_pk(), action="hall.write",
+                                      data=lambda e: {}, portal=True),
 }
 
 ALL = {"limit": 200}
@@ -337,6 +375,12 @@ API: dict[str, Endpoint] = {
                                                 "start_date": "2021-01-01"}),
     "POST /relations/{relation_id}/end": Endpoint("relation", "write", "POST", args=_pk("relation_id"),
                                                   action="registry.write", data=lambda r: {"end_date": "1900-01-01"}),
+    # insurance reads (api/insurance.py); bills: none in this world (404), scoped in tests/insurance/test_api_insurance.py
+    "GET /persons/{person_id}/record": Endpoint("person", "detail", args=_pk("person_id")),
+    "GET /persons/{person_id}/accounts": Endpoint("person", "detail", args=_pk("person_id"), positive=False),
+    "GET /employers/{employer_id}/bills": Endpoint("employer", "detail", args=_pk("employer_id"), positive=False),
+    "GET /employers/{employer_id}/arrears": Endpoint("employer", "detail", args=_pk("employer_id"), positive=False),
+    "GET /bills/{bill_id}": Endpoint("none", "page", args=lambda _: {"bill_id": 1}),
 }
 API_PREFIX = "/api/v1"
 
@@ -625,7 +669,11 @@ def test_matrix(world, db, surface, role):
     probe = Probe(world, role, surface, client, headers)
     if surface == "web":
         named, _ = web_endpoints()
-        run(probe, WEB, web_url, named)
+        run(probe, {k: v for k, v in WEB.items() if not v.portal}, web_url, named)
+        portal = Probe(world, role, "portal", client, headers)
+        run(portal, {k: v for k, v in WEB.items() if v.portal}, web_url, named)
+        probe.requests += portal.requests
+        probe.violations += portal.violations
     else:
         run(probe, API, api_url, api_operations())
     assert probe.requests > 0

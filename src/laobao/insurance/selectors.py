@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+import importlib
 
+from django.db import connection
+from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from laobao.core.errors import NotFound
 from laobao.core.models import Role
 from laobao.core.scoping import can_read, within
-from laobao.registry.models import Person
+from laobao.ledger import selectors as ledger_selectors
+from laobao.ledger.models import JournalLine
+from laobao.registry.models import Employer, Person
 from laobao.registry.selectors import employers_visible, persons_visible
 
-from .models import Enrollment
+from .models import Allocation, Bill, BillItem, Contribution, Enrollment, Insurance, Payment, Transfer
 
 
 def enrollments_visible(user) -> QuerySet[Enrollment]:
@@ -34,3 +42,381 @@ def active_on(qs: QuerySet[Enrollment], month: date) -> QuerySet[Enrollment]:
     """Enrollments covering ``month`` (any day of it)."""
     m = month.replace(day=1)
     return qs.filter(start_month__lte=m).filter(Q(end_month__isnull=True) | Q(end_month__gte=m))
+
+
+# --- the contribution record, accounts, bills (issue 4 "what people see") ---------------------------------
+#
+# Paid of a bill item = Σ Allocation.amount_fen of kinds principal + credit_used (models.Allocation). The
+# collection module ``laobao.insurance.collection.arrears`` (imported lazily) gives ``paid_by_item`` and
+# ``arrears_items`` (aging and late fees); without it paid is summed here and arrears are not listed.
+
+PAID_KINDS = ("principal", "credit_used")
+PAID, PARTLY, UNPAID, TRANSFERRED = "paid", "partly_paid", "unpaid", "transferred"
+STATUS_LABELS = {PAID: _("已缴"), PARTLY: _("部分缴纳"), UNPAID: _("未缴"), TRANSFERRED: _("转入")}
+INSURANCES = tuple(Insurance.values)
+# Contribution's wide columns per insurance: (base, employer share, employee share or None).
+COLUMNS = {
+    "pension": ("pension_base", "pension_employer", "pension_employee"),
+    "medical": ("medical_base", "medical_employer", "medical_employee"),
+    "unemployment": ("unemployment_base", "unemployment_employer", "unemployment_employee"),
+    "injury": ("injury_base", "injury_employer", None),
+    "maternity": ("maternity_base", "maternity_employer", None),
+}
+
+def _arrears_module():
+    """The collection helper's arrears module, or None while it does not exist."""
+    try:
+        return importlib.import_module("laobao.insurance.collection.arrears")
+    except ImportError:
+        return None
+
+
+def paid_by_item(item_ids) -> dict[int, int]:
+    """item id → paid fen (Σ principal + credit_used); items with nothing paid are absent."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    module = _arrears_module()
+    if module is not None and hasattr(module, "paid_by_item"):
+        return {k: v for k, v in module.paid_by_item(ids).items() if v}
+    rows = (Allocation.objects.filter(item_id__in=ids, kind__in=PAID_KINDS).values("item_id")
+            .annotate(s=Sum("amount_fen")).order_by())
+    return {r["item_id"]: r["s"] for r in rows}
+
+
+def item_status(due: int, paid: int) -> str:
+    """Paid when nothing is left to pay (a negative or zero item is settled as credit)."""
+    if due <= 0 or paid >= due:
+        return PAID
+    return PARTLY if paid > 0 else UNPAID
+
+
+def _check_person(user, person: Person) -> None:
+    if not persons_visible(user).filter(pk=person.pk).exists():
+        raise NotFound
+
+
+def data_current_to() -> date | None:
+    """The latest month assessed city-wide: the monthly batch assesses every payer at once, so the record of
+    anyone is complete up to this month (later months are not assessed for anybody yet)."""
+    return Bill.objects.aggregate(m=Max("month"))["m"]
+
+
+_DATA_COLS = tuple(c for cols in COLUMNS.values() for c in cols if c)
+# Two constant queries (values as parameters): the person's lines with their bill and employer, and the items
+# of those bills with what was paid on each (Σ principal + credit_used). Raw SQL: the ORM's query building and
+# per-row converters cost more than the queries themselves for a 240-month record (bench/insurance_record.py);
+# months travel as ISO text (CAST … AS TEXT is 'YYYY-MM-DD' on both backends) and only the record's become dates.
+_LINES_SQL = (
+    "SELECT c.bill_id, CAST(c.month AS TEXT), c.adjustment, c.account, CAST(b.month AS TEXT), b.employer_id, e.name, "
+    + ", ".join("c." + col for col in _DATA_COLS) +
+    " FROM insurance_contribution c JOIN insurance_bill b ON b.id = c.bill_id"
+    " LEFT JOIN registry_employer e ON e.id = b.employer_id WHERE c.person_id = %s"
+)
+_ORDER_SQL = " ORDER BY c.month, c.adjustment, c.bill_id"
+_LINES_ALL_SQL = _LINES_SQL + _ORDER_SQL
+_LINES_OF_EMPLOYER_SQL = _LINES_SQL + " AND b.employer_id = %s" + _ORDER_SQL
+_ITEMS_SQL = (
+    "SELECT i.bill_id, i.insurance, CAST(i.month AS TEXT), i.due_fen,"
+    " (SELECT COALESCE(SUM(a.amount_fen), 0) FROM insurance_allocation a"
+    "   WHERE a.item_id = i.id AND a.kind IN ('principal', 'credit_used'))"
+    " FROM insurance_billitem i"
+    " WHERE i.bill_id IN (SELECT bill_id FROM insurance_contribution WHERE person_id = %s)"
+)
+_LINE_KEYS = ("bill_id", "month", "adjustment", "account", "bill__month", "bill__employer_id",
+              "bill__employer__name") + _DATA_COLS
+
+
+def _contributions(user, person: Person) -> list[dict]:
+    sql, params = _LINES_ALL_SQL, [person.pk]
+    if user.role == Role.EMPLOYER_USER:  # an employer sees only the months on its own bills
+        sql = _LINES_OF_EMPLOYER_SQL
+        params.append(employers_visible(user).values_list("pk", flat=True).first() or 0)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(_LINE_KEYS, r)) for r in cursor.fetchall()]
+    days: dict[str, date] = {}
+    for r in rows:
+        r["month_key"] = r["month"]
+        r["month"] = days.get(r["month"]) or days.setdefault(r["month"], date.fromisoformat(r["month"]))
+        r["adjustment"] = bool(r["adjustment"])
+    return rows
+
+
+def _item_index(person: Person) -> dict[tuple, str]:
+    """(bill, insurance, month) → status of every item of the bills carrying the person's lines."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ITEMS_SQL, [person.pk])
+        return {(b, ins, m): item_status(due, paid) for b, ins, m, due, paid in cursor.fetchall()}
+
+
+_FLAT = tuple((ins, base, er, ee) for ins, (base, er, ee) in COLUMNS.items())
+
+
+def _merge_status(a: str, b: str) -> str:
+    if a == b:
+        return a
+    return PAID if {a, b} <= {PAID, TRANSFERRED} else PARTLY
+
+
+def _fold(rows: list[dict], status_of: dict) -> dict[tuple, dict]:
+    """Record rows keyed (month, payer): regular lines, then adjustments folded into their month with a marker.
+
+    A cell's status combines its regular line's item and its adjustments' items; ``counted`` (a month of
+    contribution) needs only the regular line paid: an unpaid top-up lowers no month count.
+    """
+    out: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["month"], row["bill__employer_id"])
+        rec = out.get(key)
+        if rec is None:
+            rec = out[key] = {"month": row["month"], "employer_id": row["bill__employer_id"],
+                              "employer": row["bill__employer__name"] or "", "transfer": "", "cells": {}}
+        cells, bill, month_key, adjustment = rec["cells"], row["bill_id"], row["month_key"], row["adjustment"]
+        for ins, base_col, er_col, ee_col in _FLAT:
+            base, er = row[base_col], row[er_col]
+            if base is None and er is None:
+                continue
+            er, ee = er or 0, (row[ee_col] or 0) if ee_col else 0
+            account = (row["account"] or 0) if ins == "pension" else 0
+            status = status_of.get((bill, ins, month_key), UNPAID)
+            cell = cells.get(ins)
+            if cell is None:
+                cells[ins] = cell = {"base_fen": base or 0, "employer_fen": er, "employee_fen": ee,
+                                     "due_fen": er + ee, "account_fen": account, "status": status,
+                                     "counted": not adjustment and status == PAID, "adjusted": False,
+                                     "adjustments": []}
+            else:
+                cell["base_fen"] += base or 0
+                cell["employer_fen"] += er
+                cell["employee_fen"] += ee
+                cell["due_fen"] += er + ee
+                cell["account_fen"] += account
+                cell["status"] = _merge_status(cell["status"], status)
+            if adjustment:
+                cell["adjusted"] = True
+                cell["adjustments"].append({"bill_month": row["bill__month"][:7], "due_fen": er + ee})
+    return out
+
+
+def _history_month(value) -> date | None:
+    text = str(value or "")[:7]
+    try:
+        return date(int(text[:4]), int(text[5:7]), 1)
+    except ValueError:
+        return None
+
+
+def _transfer_rows(person: Person, out: dict) -> None:
+    """Months carried in by a transfer (Transfer.history, as on the certificate), shown as transferred."""
+    for t in Transfer.objects.filter(person_id=person.pk, direction="in").values(
+            "insurance", "counterpart_name", "certificate_no", "history"):
+        for h in t["history"] if isinstance(t["history"], list) else []:
+            month = _history_month(h.get("month")) if isinstance(h, dict) else None
+            if month is None or t["insurance"] not in COLUMNS:
+                continue
+            rec = out.setdefault((month, "transfer:" + t["certificate_no"]), {
+                "month": month, "employer_id": None, "employer": t["counterpart_name"],
+                "transfer": t["certificate_no"], "cells": {}})
+            due = h.get("due_fen", (h.get("employer_fen") or 0) + (h.get("employee_fen") or 0))
+            rec["cells"][t["insurance"]] = {
+                "base_fen": h.get("base_fen", 0) or 0, "employer_fen": h.get("employer_fen", 0) or 0,
+                "employee_fen": h.get("employee_fen", 0) or 0, "due_fen": due or 0,
+                "account_fen": h.get("account_fen", 0) or 0, "status": TRANSFERRED, "counted": True,
+                "adjusted": False, "adjustments": []}
+
+
+def _finish(rec: dict) -> dict:
+    cells = rec["cells"].values()
+    rec["due_fen"] = sum(c["due_fen"] for c in cells)
+    rec["adjusted"] = any(c["adjusted"] for c in cells)
+    return rec
+
+
+def _totals(records: list[dict]) -> dict[str, dict]:
+    totals = {ins: {"months": set(), "months_assessed": set(), "due_fen": 0} for ins in INSURANCES}
+    for rec in records:
+        for ins, cell in rec["cells"].items():
+            t = totals[ins]
+            t["due_fen"] += cell["due_fen"]
+            if not rec["transfer"]:
+                t["months_assessed"].add(rec["month"])
+            if cell["counted"]:
+                t["months"].add(rec["month"])
+    return {ins: {"months": len(t["months"]), "months_assessed": len(t["months_assessed"]), "due_fen": t["due_fen"]}
+            for ins, t in totals.items()}
+
+
+def person_record(user, person: Person, *, year: int | None = None) -> dict:
+    """The person's contribution record month by month per insurance (scoped; NotFound outside the sight).
+
+    ``months``: one row per month and payer, oldest first, with a cell per insurance (base, employer and
+    employee share, due, status paid / partly_paid / unpaid / transferred, ``adjusted`` when adjustment
+    lines were folded in). ``totals`` count months paid (incl. transferred in) over the whole record;
+    ``year`` narrows the rows only. ``current_to``: :func:`data_current_to`.
+    """
+    _check_person(user, person)
+    rows = _contributions(user, person)
+    items = _item_index(person) if rows else {}
+    folded = _fold(rows, items)
+    if user.role != Role.EMPLOYER_USER:
+        _transfer_rows(person, folded)
+    records = [_finish(folded[k]) for k in sorted(folded, key=lambda k: (k[0], str(k[1])))]
+    years = sorted({r["month"].year for r in records})
+    shown = [r for r in records if year is None or r["month"].year == year]
+    return {"person_id": person.pk, "current_to": data_current_to(), "insurances": list(INSURANCES),
+            "years": years, "year": year, "months": shown, "totals": _totals(records)}
+
+
+def person_accounts(user, person: Person) -> list[dict]:
+    """The person's individual account(s): balance and journal. Shown to the person and the bureau, not employers."""
+    _check_person(user, person)
+    if user.role == Role.EMPLOYER_USER:
+        return []
+    code = f"personal:{person.pk}:pension"
+    lines = ledger_selectors.journal(code)
+    return [{"code": code, "insurance": "pension", "balance_fen": lines[-1]["balance_fen"] if lines else 0,
+             "journal": lines}]
+
+
+def account_at_year_end(person: Person, year: int) -> dict:
+    """Balance of the pension account at 31 December of ``year`` (by value date) and the interest credited for it."""
+    code = f"personal:{person.pk}:pension"
+    lines = JournalLine.objects.filter(account__code=code)
+    end = lines.filter(value_date__lte=date(year, 12, 31)).aggregate(
+        d=Coalesce(Sum("debit_fen"), 0), c=Coalesce(Sum("credit_fen"), 0))
+    interest = lines.filter(entry__idempotency_key__startswith=f"interest:{year}:").aggregate(
+        d=Coalesce(Sum("debit_fen"), 0), c=Coalesce(Sum("credit_fen"), 0))
+    return {"code": code, "balance_fen": end["c"] - end["d"], "interest_fen": interest["c"] - interest["d"]}
+
+
+def rights_record(user, person: Person, year: int) -> dict:
+    """What the yearly rights record (个人权益记录单) prints: the year's record, account, employers, current-to."""
+    record = person_record(user, person, year=year)
+    employers = sorted({r["employer"] for r in record["months"] if r["employer"]})
+    account = account_at_year_end(person, year) if user.role != Role.EMPLOYER_USER else None
+    return {**record, "person": person, "employers": employers, "account": account}
+
+
+# --- bills, payments, arrears, employees of a payer ----------------------------------------------------------
+
+def bills_visible(user) -> QuerySet[Bill]:
+    """A bill is visible with its payer: the employer (employers_visible) or the person paying alone."""
+    return Bill.objects.filter(Q(employer__in=employers_visible(user)) | Q(person__in=persons_visible(user)))
+
+
+def bill_get(user, pk: int) -> Bill:
+    bill = bills_visible(user).select_related("employer", "person").filter(pk=pk).first()
+    if bill is None:
+        raise NotFound
+    return bill
+
+
+def _check_employer(user, employer: Employer) -> None:
+    if not employers_visible(user).filter(pk=employer.pk).exists():
+        raise NotFound
+
+
+def _items_with_paid(items: QuerySet[BillItem]) -> list[dict]:
+    rows = list(items.order_by("bill__month", "bill_id", "month", "insurance").values(
+        "id", "bill_id", "insurance", "month", "employer_fen", "employee_fen", "account_fen", "due_fen"))
+    paid = paid_by_item(r["id"] for r in rows)
+    for r in rows:
+        r["paid_fen"] = paid.get(r["id"], 0)
+        r["outstanding_fen"] = max(r["due_fen"] - r["paid_fen"], 0)
+        r["status"] = item_status(r["due_fen"], r["paid_fen"])
+        r["adjustment"] = False
+    return rows
+
+
+def employer_bills(user, employer: Employer, *, limit: int | None = None) -> list[dict]:
+    """The employer's bills, newest first: month, due date, due, paid, outstanding, status."""
+    _check_employer(user, employer)
+    bills = list(Bill.objects.filter(employer_id=employer.pk).order_by("-month")
+                 .values("id", "month", "due_date", "due_fen", "lines", "issued_at")[:limit])
+    items = _items_with_paid(BillItem.objects.filter(bill_id__in=[b["id"] for b in bills]))
+    for b in bills:
+        mine = [i for i in items if i["bill_id"] == b["id"]]
+        b["paid_fen"] = sum(i["paid_fen"] for i in mine)
+        b["outstanding_fen"] = sum(i["outstanding_fen"] for i in mine)
+        b["status"] = PAID if b["outstanding_fen"] == 0 else (PARTLY if b["paid_fen"] else UNPAID)
+        b["status_label"] = str(STATUS_LABELS[b["status"]])
+    return bills
+
+
+def bill_items(user, bill: Bill) -> list[dict]:
+    """The bill's items (insurance × month) with paid and outstanding; adjustments are items of an earlier month."""
+    bill = bill_get(user, bill.pk)
+    rows = _items_with_paid(BillItem.objects.filter(bill_id=bill.pk))
+    for r in rows:
+        r["adjustment"] = r["month"] != bill.month
+        r["status_label"] = str(STATUS_LABELS[r["status"]])
+    return rows
+
+
+def bill_lines(user, bill: Bill) -> QuerySet[Contribution]:
+    """The bill's person lines; persons' data only for a reader of persons (an employer user reads its own bill)."""
+    bill = bill_get(user, bill.pk)
+    if not can_read(user, "person"):
+        return Contribution.objects.none()
+    return (Contribution.objects.filter(bill_id=bill.pk).select_related("person")
+            .order_by("person__name", "person_id", "month", "id"))
+
+
+def employer_payments(user, employer: Employer, *, limit: int | None = None) -> list[dict]:
+    """Payments of the employer, newest first, with what each was applied to (principal, late fee, credit)."""
+    _check_employer(user, employer)
+    sums = {k: Coalesce(Sum("allocations__amount_fen", filter=Q(allocations__kind=k)), 0)
+            for k in ("principal", "late_fee", "credit_held")}
+    qs = (Payment.objects.filter(employer_id=employer.pk).order_by("-paid_on", "-id")
+          .values("id", "bank_ref", "channel", "amount_fen", "paid_on").annotate(**sums))
+    return list(qs[:limit])
+
+
+def employer_arrears(user, employer: Employer, on: date) -> dict:
+    """Arrears of the employer on ``on`` (collection.arrears: items owed with aging and late fees) and totals.
+
+    While the collection module is missing nothing is listed and the late fee is None (unknown)."""
+    _check_employer(user, employer)
+    module = _arrears_module()
+    items = list(module.arrears_items(employer, on)) if module is not None else []
+    fees_known = module is not None
+    buckets: dict[str, int] = {}
+    for i in items:
+        buckets[i["bucket"]] = buckets.get(i["bucket"], 0) + i["outstanding_fen"]
+    fee = sum(max(i["late_fee_fen"] - i["late_fee_paid_fen"], 0) for i in items) if fees_known else None
+    return {"on": on, "items": items, "late_fees_known": fees_known, "by_bucket": buckets,
+            "outstanding_fen": sum(i["outstanding_fen"] for i in items), "late_fee_fen": fee}
+
+
+def employer_employees_by_insurance(user, employer: Employer, month: date) -> dict:
+    """Persons insured through the employer in ``month``: per-insurance counts and one row per person."""
+    _check_employer(user, employer)
+    qs = active_on(enrollments_visible(user).filter(employer_id=employer.pk), month)
+    persons: dict[int, dict] = {}
+    counts = dict.fromkeys(INSURANCES, 0)
+    for e in qs.order_by("person__name", "person_id").values("person_id", "person__name", "person__citizen_id",
+                                                             "insurance", "start_month"):
+        row = persons.setdefault(e["person_id"], {"person_id": e["person_id"], "name": e["person__name"],
+                                                  "citizen_id": e["person__citizen_id"], "insurances": {}})
+        row["insurances"][e["insurance"]] = e["start_month"]
+        counts[e["insurance"]] = counts.get(e["insurance"], 0) + 1
+    return {"month": month, "counts": counts, "persons": list(persons.values())}
+
+
+def employer_statement(user, employer: Employer, on: date) -> dict:
+    """What the employer statement (PDF/XLSX) prints: bills, payments, arrears with late fees, on ``on``."""
+    bills = employer_bills(user, employer)
+    return {"employer": employer, "on": on, "bills": bills, "payments": employer_payments(user, employer),
+            "arrears": employer_arrears(user, employer, on), "current_to": data_current_to(),
+            "due_fen": sum(b["due_fen"] for b in bills), "paid_fen": sum(b["paid_fen"] for b in bills)}
+
+
+def own_person(user) -> Person:
+    """The person a citizen's portal link names (NotFound for anyone else)."""
+    if getattr(user, "role", None) != Role.CITIZEN:
+        raise NotFound
+    person = persons_visible(user).select_related("residence_region").first()
+    if person is None:
+        raise NotFound
+    return person
