@@ -89,16 +89,18 @@ def ensure_users(seed: int) -> list[Login]:
     return logins
 
 
-def _portal_target(portal: str):
-    if not portal:
-        return None
-    kind, key = portal.split(":")
+def cast_member(kind: str, key: str):
+    """The cast's person or employer with ``key`` in this database (None before the demo is loaded)."""
     if kind == "person":
         p = next(p for p in cast.PERSONS if p.key == key)
         return Person.objects.filter(name=p.name, birth_date=p.birth, hukou_region_code=p.hukou_region_code,
                                      citizen_id__startswith=p.prefix).first()
     e = next(e for e in cast.EMPLOYERS if e.key == key)
     return Employer.objects.filter(name=e.name, org_code__startswith=e.org_body).first()
+
+
+def _portal_target(portal: str):
+    return cast_member(*portal.split(":")) if portal else None
 
 
 @transaction.atomic

@@ -35,10 +35,22 @@ class Command(BaseCommand):
                         f"{s.relations} employment relations, {s.communities_created} communities created "
                         f"in {s.seconds} s"
                     )
+                self._history(seed, quiet)
                 logins = ensure_users(seed)
             except DomainError as exc:
                 raise CommandError(exc.text("zh-hans") + "\n" + exc.text("en"), returncode=1) from None
         self._print_logins(logins, seed)
+
+    def _history(self, seed, quiet):
+        """Two years of insurance history (resumable: an interrupted run continues)."""
+        from laobao.demo import history
+
+        if history.done():
+            return
+        counts = history.grow(seed=seed, progress=None if quiet else self.stderr)
+        self.stdout.write(f"demo history: {counts['months']} months assessed and paid "
+                          f"({history.FIRST:%Y-%m}–{history.LAST:%Y-%m}), {counts['bills']} bills, "
+                          f"{counts['transfers']} transfers")
 
     def _print_logins(self, logins, seed):
         self.stdout.write(f"\n演示账号 / demo logins (seed {seed}; demo only, never in production):")
