@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from laobao.core import audit
@@ -26,33 +26,33 @@ from .documents.certificate import certificate_pdf
 from .models import Direction
 from .transfers import incoming, selectors, services
 
-INSURANCES = [("pension", _lazy("养老")), ("medical", _lazy("医疗"))]
-ENROLL = [("none", _lazy("不在此登记（由经办大厅另行办理参保）")), ("self", _lazy("以个人身份参保")),
-          ("employer", _lazy("随用人单位参保"))]
+INSURANCES = [("pension", gettext_lazy("养老")), ("medical", gettext_lazy("医疗"))]
+ENROLL = [("none", gettext_lazy("不在此登记（由经办大厅另行办理参保）")), ("self", gettext_lazy("以个人身份参保")),
+          ("employer", gettext_lazy("随用人单位参保"))]
 
 
 class OutForm(forms.Form):
-    insurance = forms.ChoiceField(label=_lazy("险种"), choices=INSURANCES)
-    counterpart_code = forms.CharField(label=_lazy("转入地区划代码"), max_length=12, help_text=_lazy("如 310000"))
-    counterpart_name = forms.CharField(label=_lazy("转入地经办机构"), max_length=100)
-    month = forms.CharField(label=_lazy("转出月份"), max_length=7, help_text=_lazy("YYYY-MM，参保至该月止"))
+    insurance = forms.ChoiceField(label=gettext_lazy("险种"), choices=INSURANCES)
+    counterpart_code = forms.CharField(label=gettext_lazy("转入地区划代码"), max_length=12, help_text=gettext_lazy("如 310000"))
+    counterpart_name = forms.CharField(label=gettext_lazy("转入地经办机构"), max_length=100)
+    month = forms.CharField(label=gettext_lazy("转出月份"), max_length=7, help_text=gettext_lazy("YYYY-MM，参保至该月止"))
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class InForm(forms.Form):
-    certificate_no = forms.CharField(label=_lazy("转出地凭证编号"), max_length=40)
-    insurance = forms.ChoiceField(label=_lazy("险种"), choices=INSURANCES)
-    counterpart_code = forms.CharField(label=_lazy("转出地区划代码"), max_length=12)
-    counterpart_name = forms.CharField(label=_lazy("转出地经办机构"), max_length=100)
-    month = forms.CharField(label=_lazy("转入月份"), max_length=7, help_text=_lazy("YYYY-MM，在本市参保自该月起"))
-    account = forms.CharField(label=_lazy("个人账户储存额（元）"), max_length=20)
-    pooled = forms.CharField(label=_lazy("统筹基金转移额（元）"), max_length=20, initial="0")
-    history_file = forms.FileField(label=_lazy("缴费明细文件（CSV 或 XLSX）"), required=False)
-    history_text = forms.CharField(label=_lazy("或逐行填写明细（CSV，首行为表头）"), required=False,
+    certificate_no = forms.CharField(label=gettext_lazy("转出地凭证编号"), max_length=40)
+    insurance = forms.ChoiceField(label=gettext_lazy("险种"), choices=INSURANCES)
+    counterpart_code = forms.CharField(label=gettext_lazy("转出地区划代码"), max_length=12)
+    counterpart_name = forms.CharField(label=gettext_lazy("转出地经办机构"), max_length=100)
+    month = forms.CharField(label=gettext_lazy("转入月份"), max_length=7, help_text=gettext_lazy("YYYY-MM，在本市参保自该月起"))
+    account = forms.CharField(label=gettext_lazy("个人账户储存额（元）"), max_length=20)
+    pooled = forms.CharField(label=gettext_lazy("统筹基金转移额（元）"), max_length=20, initial="0")
+    history_file = forms.FileField(label=gettext_lazy("缴费明细文件（CSV 或 XLSX）"), required=False)
+    history_text = forms.CharField(label=gettext_lazy("或逐行填写明细（CSV，首行为表头）"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 5}),
-                                   help_text=_lazy("表头：月份,单位,缴费基数,单位缴费,个人缴费,记账额,是否已缴"))
-    enroll = forms.ChoiceField(label=_lazy("参保登记"), choices=ENROLL, initial="none")
-    employer = forms.CharField(label=_lazy("用人单位统一社会信用代码"), max_length=18, required=False)
+                                   help_text=gettext_lazy("表头：月份,单位,缴费基数,单位缴费,个人缴费,记账额,是否已缴"))
+    enroll = forms.ChoiceField(label=gettext_lazy("参保登记"), choices=ENROLL, initial="none")
+    employer = forms.CharField(label=gettext_lazy("用人单位统一社会信用代码"), max_length=18, required=False)
 
 
 def yuan(fen: int) -> str:
