@@ -2,7 +2,8 @@
 
 A chunk either commits whole (every bill with its items, lines, journal entry and resolved rechecks) or
 not at all; the next run skips payers that already have a bill for the month, so a crash loses nothing
-and doubles nothing. Rows go through ``core.bulk.copy_rows`` (COPY on PostgreSQL).
+and doubles nothing. On PostgreSQL lines and items go as binary COPY built from the NumPy columns
+(``stream.copy_binary``), bills through ``core.bulk.copy_rows``; on SQLite everything through ``copy_rows``.
 """
 
 from __future__ import annotations
