@@ -184,3 +184,50 @@ def test_logout_then_back_shows_no_personal_data(server, browser):
     assert name not in page.content()
     assert page.evaluate("() => window.localStorage.length + window.sessionStorage.length") == 0
     page.close()
+
+
+def test_employer_reports_a_hire_and_the_officer_reads_a_contribution_record(server, browser):
+    """The issue-4 flow: the employer hall's hire form, then a person's month-by-month record."""
+    from laobao.demo.users import demo_password
+
+    base, db = server["url"], server["db"]
+    citizen_id, name = db.one(
+        "SELECT citizen_id, name FROM registry_person WHERE birth_date BETWEEN '1976-01-01' AND '1999-12-31' "
+        "AND id NOT IN (SELECT person_id FROM registry_employmentrelation WHERE end_date IS NULL) "
+        "AND id NOT IN (SELECT person_id FROM insurance_enrollment) ORDER BY id LIMIT 1")
+    page = browser.new_page(locale="zh-CN")
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", "employer_hepan")
+    page.fill("input[name=password]", demo_password(11, "employer_hepan"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/")
+    page.goto(base + "/hall/")
+    assert "苏州河畔纺织有限公司" in page.content()
+    page.fill("input[name=citizen_id]", citizen_id)
+    page.fill("input[name=name]", name)
+    page.fill("input[name=start_date]", "2026-06-01")
+    page.select_option("select[name=contract_kind]", "open")
+    page.fill("input[name=position]", "质检员")
+    page.fill("input[name=wage]", "6800.00")
+    page.locator("button", has_text="办理增员").click()
+    page.wait_for_load_state()
+    page.screenshot(path=SHOTS / "04-hall-hire.png", full_page=True)
+    assert "已办理增员" in page.content()
+    person_id, enrolled = db.one(
+        "SELECT p.id, COUNT(e.id) FROM registry_person p JOIN insurance_enrollment e ON e.person_id = p.id "
+        f"WHERE p.citizen_id = '{citizen_id}' GROUP BY p.id")
+    assert enrolled == 5
+    page.close()
+
+    page = browser.new_page(locale="zh-CN")
+    _login(page, base)
+    zhangwei = db.one("SELECT id FROM registry_person WHERE name = '张伟' AND mobile = '13912340001'")[0]
+    page.goto(f"{base}/persons/{zhangwei}/record/?year=2025")
+    page.wait_for_load_state()
+    page.screenshot(path=SHOTS / "05-record.png", full_page=True)
+    text = page.inner_text("body")
+    assert "数据截至 2026-06" in text and "缴费记录" in text and "个人账户" in text
+    assert "2025-03" in text
+    page.goto(f"{base}/persons/{person_id}/")
+    assert name in page.content()
+    page.close()

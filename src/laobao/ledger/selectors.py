@@ -44,16 +44,16 @@ def balances(prefix: str) -> dict[str, int]:
 
 
 def journal(account_code: str) -> list[dict]:
-    """The account's lines, oldest first, with the entry and the running balance (normal side, fen)."""
+    """The account's lines in value-date order, with the entry and the running balance (normal side, fen)."""
     sign, running, out = _sign(account_code), 0, []
     rows = (JournalLine.objects.filter(account__code=account_code)
-            .order_by("entry__posted_at", "entry_id", "id")
+            .order_by("value_date", "entry_id", "id")
             .values("entry_id", "entry__idempotency_key", "entry__posted_at", "entry__kind", "entry__memo",
-                    "entry__reverses_id", "debit_fen", "credit_fen"))
+                    "entry__reverses_id", "debit_fen", "credit_fen", "value_date"))
     for r in rows:
         running += sign * (r["debit_fen"] - r["credit_fen"])
         out.append({"entry": r["entry_id"], "key": r["entry__idempotency_key"], "posted_at": r["entry__posted_at"],
-                    "kind": r["entry__kind"], "memo": r["entry__memo"], "reverses": r["entry__reverses_id"],
+                    "kind": r["entry__kind"], "memo": r["entry__memo"], "reverses": r["entry__reverses_id"], "value_date": r["value_date"],
                     "debit_fen": r["debit_fen"], "credit_fen": r["credit_fen"], "balance_fen": running})
     return out
 

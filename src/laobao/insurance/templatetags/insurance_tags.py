@@ -1,6 +1,7 @@
 """Template filters of the insurance pages: integer fen as yuan text, dict lookup by key."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -25,6 +26,18 @@ def insurance_label(code: str) -> str:
     from laobao.insurance.models import Insurance
 
     return str(Insurance(code).label) if code in Insurance.values else code
+
+
+JOURNAL_KINDS = {"payment": _("缴费到账"), "interest": _("记账利息"), "credit_used": _("留抵冲缴"),
+                 "assessment": _("核定"), "transfer_out": _("关系转出"), "transfer_in": _("关系转入")}
+
+
+@register.filter(name="journal_kind")
+def journal_kind(code: str) -> str:
+    """A journal entry's kind in words (reversals: 冲销 + the kind)."""
+    if code.startswith("reversal:"):
+        return f"{_('冲销')} {journal_kind(code.removeprefix('reversal:'))}"
+    return str(JOURNAL_KINDS.get(code, code))
 
 
 @register.simple_tag
