@@ -25,6 +25,11 @@ USAGE = """usage: laobao COMMAND [ARGS]
   export persons --region CODE FILE [--reason TEXT]
   audit verify                         check the hash chain of the audit log
   reconcile                            prove the ledger identities; exit 1 on any difference
+  assess --month YYYY-MM [--employer CODE]     the monthly assessment (核定) of every payer
+  payments import FILE | apply-credit [--on DATE]   take in a bank or tax payment file
+  accounts credit-interest --year YYYY credit the year's interest to individual accounts
+  bases limits set|list | bases import FILE --employer CODE   base floor and cap, declarations
+  transfers out|in ...                 transfer of insurance records (关系转移接续)
   indicators --month YYYY-MM [--region CODE] [--json]
   params show NAME [--on YYYY-MM-DD] [--region CODE] [--json] | params list [--json]
   calc RULE --json '{...}' | --json -  run a calculation (contribution, retirement, pension, ...)

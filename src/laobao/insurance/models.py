@@ -241,7 +241,8 @@ class Contribution(models.Model):
     Null columns: the person is not insured in that insurance that month. Work-injury and maternity are
     paid by the employer alone. ``month`` is the contribution month (earlier than the bill's for
     adjustments, whose amounts are the differences and may be negative). ``flags``: 1 base raised to
-    the floor, 2 lowered to the cap, 4 no declaration (the parameters' rule), 8 new hire's first year.
+    the floor, 2 lowered to the cap, 4 no declaration (the parameters' rule), 8 new hire's first year,
+    16 no work-injury risk class on file (class 1 used).
     """
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="contributions", db_index=False,
