@@ -127,7 +127,8 @@ def main() -> None:
 
     file = OUT / f"payments-{args.payments}.csv"
     result = {"db": db, "payments": args.payments, "setup_s": setup(args.payments, file)}
-    result["run_s"], result["run_out"] = run_cli("payments", "import", str(file), profile=os.environ.get("BENCH_PROFILE"))
+    result["run_s"], result["run_out"] = run_cli("payments", "import", str(file),
+                                                profile=os.environ.get("BENCH_PROFILE"))
     result["rerun_s"], result["rerun_out"] = run_cli("payments", "import", str(file))
     result["reconcile_s"], _ = run_cli("reconcile")
     result["machine"] = machine.describe()

@@ -47,14 +47,10 @@ def write_columns(table: str, names: Sequence[str], columns: Sequence, *, block:
     n = len(columns[0]) if columns else 0
     if not n:
         return 0
-    import sys, time; t0 = time.perf_counter()
-    try:
-        return _write(table, names, columns, n, block)
-    finally:
-        sys.stderr.write(f"DEBUG write {table} {n} {time.perf_counter() - t0:.2f}\n")
+    return _write(table, names, columns, n, block)
 
 
-def _write(table, names, columns, n, block):
+def _write(table: str, names: Sequence[str], columns: Sequence, n: int, block: int) -> int:
     if connection.vendor == "postgresql":
         text = [_text(c) for c in columns]
         sql = "COPY " + _target(table, names) + " FROM STDIN"
@@ -65,10 +61,23 @@ def _write(table, names, columns, n, block):
     plain = [c.tolist() if isinstance(c, np.ndarray) else c for c in columns]
     sql = "INSERT INTO " + _target(table, names) + " VALUES (" + ", ".join("?" * len(names)) + ")"
     raw = connection.connection
-    raw.execute("PRAGMA cache_size = -262144")  # 256 MiB: index inserts stay in memory
+    cache_mib(256)
     for lo in range(0, n, block):
         raw.executemany(sql, zip(*(c[lo:lo + block] for c in plain)))
     return n
+
+
+_CACHE = {256: "PRAGMA cache_size = -262144", 1024: "PRAGMA cache_size = -1048576"}
+
+
+def cache_mib(mib: int) -> None:
+    """SQLite: a page cache of at least ``mib`` MiB (256 or 1024) for this connection (index inserts and big
+    reads stay in memory); never shrinks it."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        if -raw.execute("PRAGMA cache_size").fetchone()[0] < mib * 1024:
+            raw.execute(_CACHE[mib])
 
 
 _LOOKUP = {

@@ -1,11 +1,13 @@
 """个人账户记账利息 — the yearly interest of every ``personal:<person>:pension`` account, set-based.
 
-One GROUP BY over the journal gives, per account, the opening balance (lines valued before 1 January),
+A GROUP BY over the journal gives, per account, the opening balance (lines valued before 1 January),
 the year's credits and debits, and the month products Σ credit × (13 − month) (months from
-``JournalLine.value_date``). The interest is then the rule ``policy.rules.account.interest.year_interest``
-in NumPy columns (``interest_columns``, proved equal to it by Hypothesis), with the method named by the
-parameter ``collection.account_interest_method``. It is posted with ``ledger.batch.post_batch`` in
-chunks of accounts: key ``interest:<year>:<first account id>-<last account id>``, Dr fund:pension /
+``JournalLine.value_date``): on SQLite per range of 200,000 account ids (each range walks the
+``(account_id, value_date)`` index and stays in cache), on PostgreSQL in one hash aggregate. The interest
+is then the rule ``policy.rules.account.interest.year_interest`` in NumPy columns (``interest_columns``, proved equal to it by Hypothesis), with the method named by the
+parameter ``collection.account_interest_method``. It is posted as columns (``journal.post_columns``, the
+contract of ``ledger.batch.post_batch`` without a Python object per line) in chunks of accounts: key
+``interest:<year>:<first account id>-<last account id>``, Dr fund:pension /
 Cr personal:…, value date 31 December of the year (so it is part of the next year's opening balance;
 within the year it is never counted as a credit because an account credited for the year is skipped).
 Accounts already credited for the year are skipped, so a second run posts nothing. Accounts with debits
@@ -31,11 +33,13 @@ from laobao.policy.params import param
 from laobao.policy.rules.account import interest as rule
 from laobao.policy.rules.contribution.exact import check_product, div_half_up, numerators, scale_of
 
+from .columns import cache_mib
 from .journal import Batch, account_ids, post_columns
 
 CHUNK = 20_000            # accounts per posted entry (and key)
-READ = 200_000            # accounts per read: each range's GROUP BY stays in cache
+READ = 200_000            # SQLite: accounts per read, each range's GROUP BY stays in cache
 METHOD_PARAM = "collection.account_interest_method"
+LIKE = "personal:%:pension"
 
 # Personal pension accounts: a range of the unique index on ``code`` (';' sorts right after ':').
 _ACCOUNTS = ("SELECT id FROM ledger_account WHERE code >= 'personal:' AND code < 'personal;' "
@@ -49,8 +53,8 @@ _SQL = {vendor: """
            SUM(CASE WHEN l.value_date >= %s THEN l.credit_fen ELSE 0 END),
            SUM(CASE WHEN l.value_date >= %s THEN l.debit_fen ELSE 0 END),
            SUM(CASE WHEN l.value_date >= %s THEN l.credit_fen * (13 - """ + month + """) ELSE 0 END)
-      FROM ledger_journalline l
-     WHERE l.account_id BETWEEN %s AND %s AND l.value_date <= %s
+      FROM ledger_account a JOIN ledger_journalline l ON l.account_id = a.id
+     WHERE a.id BETWEEN %s AND %s AND a.code LIKE %s AND l.value_date <= %s
      GROUP BY l.account_id""" for vendor, month in _MONTH.items()}
 _DONE = """
     SELECT l.account_id FROM ledger_journalentry e JOIN ledger_journalline l ON l.entry_id = e.id
@@ -81,24 +85,28 @@ def interest_columns(opening, credited, products, rate: Decimal, method: str) ->
 
 def _personal_ids() -> np.ndarray:
     with connection.cursor() as cursor:
-        cursor.execute(_ACCOUNTS, ["personal:%:pension"])
+        cursor.execute(_ACCOUNTS, [LIKE])
         return np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
 
 
 def load(year: int, progress: TextIO | None) -> Columns:
-    """Every personal pension account with lines up to 31 December, read in ranges of ``READ`` account ids."""
+    """Every personal pension account with lines up to 31 December, read in ranges of ``READ`` of them (the
+    join keeps other accounts whose ids fall in a range, e.g. a fund's millions of lines, out of the read)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     started = time.perf_counter()
     ids = _personal_ids()
-    wanted, parts = set(ids.tolist()), []
-    if connection.vendor == "sqlite":
-        connection.connection.execute("PRAGMA cache_size = -262144")
+    parts = []
+    cache_mib(1024)  # SQLite: the journal index of millions of lines stays in memory while read and written
+    step = READ if connection.vendor == "sqlite" else max(ids.size, 1)  # PostgreSQL: one hash aggregate
     with connection.cursor() as cursor:
-        for lo in range(0, ids.size, READ):
-            part = ids[lo:lo + READ]
-            cursor.execute(_SQL[connection.vendor], [first, first, first, first, int(part[0]), int(part[-1]), last])
-            parts.extend(r for r in cursor.fetchall() if r[0] in wanted)
-            _say(progress, f"interest {year}: {min(lo + READ, ids.size)}/{ids.size} accounts read "
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the aggregate of millions of accounts in memory
+        for lo in range(0, ids.size, step):
+            part = ids[lo:lo + step]
+            cursor.execute(_SQL[connection.vendor],
+                           [first, first, first, first, int(part[0]), int(part[-1]), LIKE, last])
+            parts.extend(cursor.fetchall())
+            _say(progress, f"interest {year}: {min(lo + step, ids.size)}/{ids.size} accounts read "
                            f"({time.perf_counter() - started:.1f} s)")
     if not parts:
         z = np.zeros(0, dtype=np.int64)

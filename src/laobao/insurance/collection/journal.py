@@ -63,7 +63,8 @@ def check(batch: Batch) -> None:
         raise _err("lines", "ledger.unbalanced", f"分录 {key} 借贷不平（差 {int(net[bad[0]])} 分）",
                    f"entry {key} does not balance (debit - credit = {int(net[bad[0]])} fen)")
     if len(set(batch.keys)) != n:
-        raise _err("key", "ledger.key_repeated", "同一批次中有重复的幂等键", "the batch repeats an idempotency key")
+        raise _err("key", "ledger.key_repeated", "同一批次中有重复的幂等键",
+                   "the batch repeats an idempotency key")
 
 
 def account_ids(codes: list[str]) -> dict[str, int]:

@@ -1,8 +1,8 @@
 """Set-based reads of a payment run: joins against a temporary table of the run's keys, never long IN lists.
 
 ``run_table(values)`` loads the run's keys (payer codes, bank refs, payer ids) into the temporary table
-``collection_run`` (one text column ``k``) with ``copy_rows``; the queries below join it. SQL text is
-constant; values are parameters.
+``collection_run`` (``k`` text, ``n`` id; no key, the rows are distinct) with ``write_columns``; the
+queries below join it. SQL text is constant; values are parameters.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ def run_table(values: Iterable) -> None:
     """(Re)fill the temporary table ``collection_run(k, n)`` with ``values``: text keys (codes, refs; n = 0)
     or payer keys ("employer", id) / ("person", id). Dropped at the end of the session."""
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA temp_store = MEMORY")
         # no key: the rows are distinct already, and the joins are driven from this table into indexes
-        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS collection_run (k varchar(120) NOT NULL, n bigint NOT NULL)")
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS collection_run "
+                       "(k varchar(120) NOT NULL, n bigint NOT NULL)")
         cursor.execute("DELETE FROM collection_run")
     keys = list({v if isinstance(v, tuple) else (v, 0) for v in values})
     write_columns("collection_run", ("k", "n"), [[k for k, _ in keys], [n for _, n in keys]])
@@ -33,12 +32,9 @@ def run_table(values: Iterable) -> None:
 
 
 def rows(sql: str, params=()) -> list[tuple]:
-    import sys, time; t0 = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
-        out = cursor.fetchall()
-    sys.stderr.write(f"DEBUG sql {sql.split()[1:4]} {len(out)} {time.perf_counter() - t0:.2f}\n")
-    return out
+        return cursor.fetchall()
 
 
 EMPLOYERS_BY_CODE = "SELECT e.credit_code, e.id FROM collection_run r JOIN registry_employer e ON e.credit_code = r.k"
