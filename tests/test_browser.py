@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import re
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
+from throwaway_db import ThrowawayDatabase
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parent / "screenshots"
@@ -37,53 +36,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class _Database:
-    """A throwaway database for the server: SQLite file, or a new database on the test PostgreSQL."""
-
-    def __init__(self, tmp: Path):
-        base = os.environ.get("DATABASE_URL", "")
-        self.pg = base.startswith("postgres")
-        if self.pg:
-            import psycopg
-
-            self.name = "laobao_browser_" + uuid.uuid4().hex[:8]
-            self.admin = base
-            with psycopg.connect(base, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-            self.url = base.rsplit("/", 1)[0] + "/" + self.name
-        else:
-            self.url = f"sqlite:///{tmp / 'browser.sqlite3'}"
-
-    def one(self, sql: str):
-        if self.pg:
-            import psycopg
-
-            with psycopg.connect(self.url) as conn:
-                return conn.execute(sql).fetchone()
-        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
-            return conn.execute(sql).fetchone()
-
-    def all(self, sql: str):
-        if self.pg:
-            import psycopg
-
-            with psycopg.connect(self.url) as conn:
-                return conn.execute(sql).fetchall()
-        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
-            return conn.execute(sql).fetchall()
-
-    def drop(self):
-        if self.pg:
-            import psycopg
-
-            with psycopg.connect(self.admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
-    db = _Database(tmp)
+    db = ThrowawayDatabase(tmp, "laobao_browser_")
     env = {**os.environ, "LAOBAO_ENV": "demo", "LAOBAO_VAR": str(tmp), "DATABASE_URL": db.url}
     laobao = [sys.executable, "-m", "laobao.cli"]
 

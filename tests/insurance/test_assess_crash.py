@@ -13,11 +13,9 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 import pytest
 from assess_fixtures import expected_line
 from assess_world import LIMITS, world
+from throwaway_db import ThrowawayDatabase
 
 pytestmark = pytest.mark.django_db(transaction=False)
 HERE = Path(__file__).resolve().parent
@@ -33,42 +32,11 @@ MONTHS = [date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1), date(2024, 10, 1
 KILLS_PER_MONTH = 6
 
 
-class _Database:
-    def __init__(self, tmp: Path):
-        base = os.environ.get("DATABASE_URL", "")
-        self.pg = base.startswith("postgres")
-        if self.pg:
-            import psycopg
-
-            self.name, self.admin = "laobao_crash_" + uuid.uuid4().hex[:8], base
-            with psycopg.connect(base, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-            self.url = base.rsplit("/", 1)[0] + "/" + self.name
-        else:
-            self.url = f"sqlite:///{tmp / 'crash.sqlite3'}"
-
-    def all(self, sql: str):
-        if self.pg:
-            import psycopg
-
-            with psycopg.connect(self.url) as conn:
-                return conn.execute(sql).fetchall()
-        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
-            return conn.execute(sql).fetchall()
-
-    def drop(self):
-        if self.pg:
-            import psycopg
-
-            with psycopg.connect(self.admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
 def _date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _expected(db: _Database) -> dict:
+def _expected(db: ThrowawayDatabase) -> dict:
     """(payer, month) → {"due": fen, "lines": n, "persons": set} from the single-person rule."""
     spec = world(SEED)
     person_ids = [r[0] for r in db.all("SELECT id FROM registry_person ORDER BY id")]
@@ -93,7 +61,7 @@ def _expected(db: _Database) -> dict:
     return dict(out)
 
 
-def _actual(db: _Database) -> dict:
+def _actual(db: ThrowawayDatabase) -> dict:
     bills = db.all("SELECT id, employer_id, person_id, month, due_fen, lines FROM insurance_bill")
     persons = defaultdict(list)
     for bill_id, person in db.all("SELECT bill_id, person_id FROM insurance_contribution"):
@@ -107,7 +75,7 @@ def _actual(db: _Database) -> dict:
     return out
 
 
-def _check_ledger(db: _Database) -> None:
+def _check_ledger(db: ThrowawayDatabase) -> None:
     bills = {f"bill:{i}": due for i, due in db.all("SELECT id, due_fen FROM insurance_bill")}
     entries = db.all("SELECT e.idempotency_key, SUM(l.debit_fen), SUM(l.credit_fen) FROM ledger_journalentry e "
                      "JOIN ledger_journalline l ON l.entry_id = e.id WHERE e.kind = 'assessment' "
@@ -120,7 +88,7 @@ def _check_ledger(db: _Database) -> None:
 
 @pytest.fixture
 def database(tmp_path):
-    db = _Database(tmp_path)
+    db = ThrowawayDatabase(tmp_path, "laobao_crash_")
     env = {**os.environ, "LAOBAO_ENV": "test", "LAOBAO_VAR": str(tmp_path), "DATABASE_URL": db.url,
            "LAOBAO_ASSESS_CHUNK_ROWS": "8", "LAOBAO_ASSESS_CHUNK_PAUSE_MS": "350", "PYTHONPATH": str(HERE)}
     subprocess.run([sys.executable, "-m", "laobao.cli", "migrate"], env=env, check=True, capture_output=True,

@@ -12,52 +12,25 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from collection_support import write_csv
 from conftest import make_credit_code
+from throwaway_db import ThrowawayDatabase
 
 HERE = Path(__file__).resolve().parent
 EMPLOYERS = 6
 DUE = 33000
 
 
-class Db:
+class Db(ThrowawayDatabase):
     def __init__(self, tmp: Path):
-        base = os.environ.get("DATABASE_URL", "")
-        self.pg = base.startswith("postgres")
-        if self.pg:
-            import psycopg
-
-            self.name, self.admin = "laobao_crash_" + uuid.uuid4().hex[:8], base
-            with psycopg.connect(base, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-            self.url = base.rsplit("/", 1)[0] + "/" + self.name
-        else:
-            self.url = f"sqlite:///{tmp / 'crash.sqlite3'}"
+        super().__init__(tmp, "laobao_crash_")
         self.env = {**os.environ, "LAOBAO_ENV": "test", "LAOBAO_VAR": str(tmp), "DATABASE_URL": self.url}
-
-    def all(self, sql: str):
-        if self.pg:
-            import psycopg
-
-            with psycopg.connect(self.url) as conn:
-                return conn.execute(sql).fetchall()
-        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
-            return conn.execute(sql).fetchall()
-
-    def drop(self):
-        if self.pg:
-            import psycopg
-
-            with psycopg.connect(self.admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def laobao(self, *args, check=True) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "laobao.cli", *args], env=self.env, capture_output=True,

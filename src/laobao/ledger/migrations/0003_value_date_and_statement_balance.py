@@ -12,7 +12,7 @@ statement (``services.post`` does; ``services.post_batch`` never splits an entry
 Lines keep no database foreign keys on PostgreSQL (ADR 0010): a per-row check costs about 6 µs, more than
 writing the row; `laobao reconcile` proves every line names an existing entry and account. SQLite keeps its
 foreign keys (dropping one means rebuilding the table, which would lose the append-only triggers; its checks
-are in-process and cheap). The single-column account index goes: (account_id, value_date) serves it.
+are in-process and cheap). The single-column account index goes: (account_id, value_date, …) serves it.
 """
 
 import django.db.models.deletion
@@ -20,7 +20,9 @@ import django.utils.timezone
 from django.db import migrations, models
 
 ADD_COLUMN = "ALTER TABLE ledger_journalline ADD COLUMN value_date date NOT NULL DEFAULT '2006-01-01'"
-ADD_INDEX = "CREATE INDEX ledger_line_account_date ON ledger_journalline (account_id, value_date)"
+# Covering (ADR 0009): balances and the yearly interest read the amounts from the index alone.
+ADD_INDEX = ("CREATE INDEX ledger_line_account_date ON ledger_journalline "
+             "(account_id, value_date, debit_fen, credit_fen)")
 
 POSTGRES = [
     "DROP TRIGGER ledger_journalline_balanced ON ledger_journalline;",
@@ -113,7 +115,8 @@ class Migration(migrations.Migration):
                 ),
                 migrations.AddIndex(
                     model_name="journalline",
-                    index=models.Index(fields=["account", "value_date"], name="ledger_line_account_date"),
+                    index=models.Index(fields=["account", "value_date", "debit_fen", "credit_fen"],
+                                       name="ledger_line_account_date"),
                 ),
                 migrations.AlterField(
                     model_name="journalline", name="account",
