@@ -180,6 +180,19 @@ def analyze(*tables: str) -> None:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
+def analyze_if_never(*tables: str) -> None:
+    """PostgreSQL: ANALYZE the tables that have never been analyzed (``reltuples < 0``), e.g. in a fresh database
+    whose first batch runs before autovacuum looked at it; without statistics the planner can pick nested loops
+    over whole tables. A cheap catalog check when statistics exist."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r' AND reltuples < 0",
+                       [list(tables)])
+        missing = [row[0] for row in cursor.fetchall()]
+    analyze(*missing)
+
+
 def reset_sequences(*models) -> None:
     """After rows were written with explicit ids, move PostgreSQL's identity sequences past them."""
     statements = connection.ops.sequence_reset_sql(no_style(), list(models))

@@ -20,7 +20,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from laobao.core.bulk import db_timestamp
+from laobao.core.bulk import analyze_if_never, db_timestamp
 from laobao.insurance import bases
 from laobao.registry.models import Employer, Person
 
@@ -135,6 +135,7 @@ def run(month: date, employer: Employer | None = None, progress: TextIO | None =
     month = month.replace(day=1)
     employer_id = employer.pk if employer is not None else 0
     started = time.perf_counter()
+    analyze_if_never("insurance_enrollment", "insurance_basedeclaration", "insurance_bill", "insurance_contribution")
     summary = Summary(month, already=_already(month, employer_id))
     lines, rechecks = prepare(month, employer_id)
     if progress is not None:

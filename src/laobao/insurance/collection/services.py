@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from laobao.core import audit
-from laobao.core.bulk import db_timestamp, next_id, reset_sequences
+from laobao.core.bulk import analyze_if_never, db_timestamp, next_id, reset_sequences
 from laobao.core.errors import DomainError
 
 from ..models import Allocation, AllocationKind, Payment
@@ -104,6 +104,7 @@ def import_payments(path: str | Path, *, progress: TextIO | None = sys.stderr) -
     result = ImportResult(rows=len(rows) + repeated, repeated=repeated)
     with transaction.atomic():
         _lock()
+        analyze_if_never("insurance_bill", "insurance_billitem", "insurance_allocation", "insurance_payment")
         present, errors = _existing(rows)
         if errors:
             raise ImportRejected(errors)
