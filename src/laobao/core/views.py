@@ -36,24 +36,31 @@ AUDIT_PAGE_SIZE = 50
 
 # --- shared plumbing --------------------------------------------------------------------------
 
-def staff_view(view):
-    """Guard a back-office view and translate domain exceptions into HTTP answers."""
+def guarded_view(admits):
+    """A view guard: log-in required, ``admits(user)`` or 403, NotFound → 404, Forbidden → 403."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user.role in scoping.SELF_SCOPED or scoping.region_prefix(user) is None:
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if scoping.region_prefix(user) is None or not admits(user):
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound:
+                raise Http404 from None
+            except Forbidden:
+                raise PermissionDenied from None
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+#: Guard a back-office view: staff bound to a region in force, never the self-service roles.
+staff_view = guarded_view(lambda user: user.role not in scoping.SELF_SCOPED)
 
 
 def require(allowed: bool) -> None:

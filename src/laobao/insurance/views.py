@@ -8,21 +8,18 @@ Every document download and every record view is audited (personal data).
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from laobao.core import audit
 from laobao.core.errors import NotFound
 from laobao.core.models import Role
-from laobao.core.scoping import can_read, region_prefix
-from laobao.core.views import page, require, staff_view
+from laobao.core.scoping import can_read
+from laobao.core.views import guarded_view, page, require, staff_view
 from laobao.registry import selectors as registry_selectors
 from laobao.registry.views import mask_id
 
@@ -35,22 +32,8 @@ EMPLOYEES_PAGE_SIZE = 100
 MIME = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def citizen_view(view):
-    """Guard a self-service page of a citizen: logged in, role citizen, bound to a region in force."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user.role != Role.CITIZEN or region_prefix(user) is None:
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-
-    return wrapper
+#: A citizen's self-service page: role citizen, bound to a region in force.
+citizen_view = guarded_view(lambda user: user.role == Role.CITIZEN)
 
 
 def _year(request) -> int | None:

@@ -10,13 +10,10 @@ Reads go through selectors (``employer_get`` 404s a foreign employer); writes th
 
 from __future__ import annotations
 
-from functools import wraps
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -25,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laobao.core import audit
-from laobao.core.errors import DomainError, Forbidden, NotFound
+from laobao.core.errors import DomainError, NotFound
 from laobao.core.models import Role
-from laobao.core.scoping import can, region_prefix
-from laobao.core.views import add_problems, page, require
+from laobao.core.scoping import can
+from laobao.core.views import add_problems, guarded_view, page, require
 from laobao.policy.rules.contribution.exact import yuan
 from laobao.registry import selectors as registry
 from laobao.registry.views import mask_id
@@ -43,24 +40,8 @@ from .models import Insurance
 SHOWN_ERRORS = 50
 
 
-def hall_view(view):
-    """Log-in required; employer users and back-office staff with a region; NotFound → 404, Forbidden → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user.role == Role.CITIZEN or region_prefix(user) is None:
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapper
+#: Employer users (their own employer) and back-office staff with a region; citizens never.
+hall_view = guarded_view(lambda user: user.role != Role.CITIZEN)
 
 
 def _may_write(user) -> bool:
