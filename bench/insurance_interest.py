@@ -4,7 +4,8 @@
     bash scripts/with-postgres.sh .venv/bin/python bench/insurance_interest.py --accounts 2000000  # PostgreSQL
 
 Setup (not timed): N accounts ``personal:<i>:pension`` each with an opening credit valued 2023-12-31 and two
-credits in 2024 (3N journal lines), posted with ``ledger.batch.post_batch``. Timed: the command as a
+credits in 2024 (3N journal lines), posted with ``ledger.batch.post_batch``, then VACUUM (ANALYZE) on
+PostgreSQL (see ``vacuum_analyze``). Timed: the command as a
 subprocess, start-up to commit, then a second run (must post nothing). Results merged into
 bench/out/results.json under ``interest-<db>-<accounts>``. A benchmark, not a test.
 """
@@ -50,7 +51,6 @@ def setup(n: int) -> float:
     from django.core.management import call_command
     from django.db import transaction
 
-    from laobao.core.bulk import analyze
     from laobao.core.context import acting_as
     from laobao.ledger.batch import Entry, post_batch
 
@@ -66,8 +66,21 @@ def setup(n: int) -> float:
                 lines[0] = ("fund:pension", sum(c for _, _, c in lines[1:]), 0)
                 entries.append(Entry(f"bench:{day}:{lo}", "bench", day, lines))
             post_batch(kind="bench", entries=entries, progress=None)
-    analyze("ledger_journalline", "ledger_account", "ledger_journalentry")
+    vacuum_analyze("ledger_journalline", "ledger_account", "ledger_journalentry")
     return round(time.perf_counter() - started, 1)
+
+
+def vacuum_analyze(*tables: str) -> None:
+    """PostgreSQL: VACUUM (ANALYZE) the tables the setup loaded, the state autovacuum leaves a journal in long
+    before a year-end run reads it (hint bits set, visibility map set so the covering index serves index-only
+    reads). Without it the timed run pays for setting the hint bits of every row the setup wrote (the 500,000
+    account interest read: 10.7 s against 2.8 s). SQLite: nothing to do."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute("VACUUM (ANALYZE) " + connection.ops.quote_name(table))
 
 
 def run_cli(*args, profile: str | None = None) -> tuple[float, str]:

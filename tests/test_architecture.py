@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "laobao"
-APPS = ["core", "registry", "kpi", "policy", "ledger", "insurance"]
+APPS = ["core", "registry", "kpi", "policy", "ledger", "insurance", "benefits"]
 
 
 def _py(paths):

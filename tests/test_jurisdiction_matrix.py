@@ -60,8 +60,9 @@ WRITE_ACTIONS = {"registry.write", "person.reveal_id", "conflict.resolve"}
 # Self-service roles (citizen, employer user) see only what their portal link gives them, and the
 # back-office pages refuse them altogether.
 STAFF_KINDS = frozenset({"person", "employer", "relation", "region", "conflict"})
-WRITER_ACTIONS = frozenset({"registry.write", "person.reveal_id", "conflict.resolve", "hall.write"})
-OFFICER_ACTIONS = WRITER_ACTIONS | {"registry.import", "registry.export"}  # district and city officers
+WRITER_ACTIONS = frozenset({"registry.write", "person.reveal_id", "conflict.resolve", "hall.write",
+                            "benefit.write"})
+OFFICER_ACTIONS = WRITER_ACTIONS | {"registry.import", "registry.export", "benefit.approve", "collection.correct"}  # district and city officers
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,16 @@ WEB: dict[str, Endpoint] = {
                                       data=lambda p: {}),
     # No transfers exist in the matrix world: 404 for everyone (scoping is tested in tests/insurance/).
     "insurance:transfer_certificate": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    # 冲正、退款、认领 (insurance/views_corrections.py): no payments in the matrix world (404 or 403); the employer's
+    # credit page is the employer's; a refund is a write of the employer needing collection.correct (400: no credit).
+    "insurance:payment_reverse": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    "insurance:employer_credit": Endpoint("employer", "detail", args=_pk()),
+    "insurance:employer_refund": Endpoint("employer", "write", "POST", args=_pk(), action="collection.correct",
+                                          data=lambda e: {"amount": "1.00", "bank_account": "工行 6222 0000 1111",
+                                                          "reason": "多缴退款"}),
+    "insurance:suspense": Endpoint("none", "page"),
+    "insurance:suspense_claim": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0},
+                                         data=lambda _: {"payer_code": "x", "reason": "认领"}),
     # The employer hall (insurance/views_hall.py): an employer user's own employer, or a staff member's
     # employer in their jurisdiction; writes need hall.write. Empty forms answer 400 inside the sight.
     "insurance:hall": Endpoint("none", "page", portal=True),  # employer user → its hall; staff → employer search
@@ -341,6 +352,29 @@ WEB: dict[str, Endpoint] = {
                                      data=lambda e: {"relation": ""}, portal=True),
     "insurance:hall_upload": Endpoint("employer", "write", "POST", args=_pk(), action="hall.write",
                                       data=lambda e: {}, portal=True),
+    # Pension claims (benefits/views.py): a person's claims and the claim form (an empty form is a 400 inside
+    # the sight); no claim exists in the matrix world, so claim pages answer 404 (scoped in tests/benefits/).
+    "benefits:person_claims": Endpoint("person", "detail", args=_pk()),
+    "benefits:claim_new": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write", data=lambda p: {}),
+    "benefits:waiting": Endpoint("none", "page"),
+    "benefits:claim_detail": Endpoint("none", "page", args=lambda _: {"claim_no": "YL202601010001"}),
+    "benefits:claim_pdf": Endpoint("none", "page", args=lambda _: {"claim_no": "YL202601010001"}),
+    "benefits:claim_approve": Endpoint("none", "page", args=lambda _: {"claim_no": "YL202601010001"}),
+    "benefits:claim_reject": Endpoint("none", "page", args=lambda _: {"claim_no": "YL202601010001"}),
+    "benefits:claim_recheck": Endpoint("none", "page", args=lambda _: {"claim_no": "YL202601010001"}),
+    "benefits:claim_withdraw": Endpoint("none", "page", args=lambda _: {"claim_no": "YL202601010001"}),
+    # Benefits and payroll (benefits/views_payroll.py): a person's benefits page with the 代发账户 form (an
+    # empty form is a 400 inside the sight); the payroll page needs benefit.approve and sums only visible lines.
+    "benefits:person_benefits": Endpoint("person", "detail", args=_pk()),
+    "benefits:bank_account_new": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write",
+                                          data=lambda p: {}),
+    "benefits:payroll_runs": Endpoint("none", "page"),
+    # Community management (benefits/views_community.py): a community's retirees (a region page; the list holds
+    # only persons in the user's sight) and the verification POST (an empty channel is refused by the service).
+    "benefits:community": Endpoint("region", "detail", args=lambda r: {"code": r.code}),
+    "benefits:verify": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write", data=lambda p: {}),
+    "benefits:person_community": Endpoint("person", "detail", args=_pk()),
+    "benefits:death": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write", data=lambda p: {}),
 }
 
 ALL = {"limit": 200}
@@ -381,6 +415,11 @@ API: dict[str, Endpoint] = {
     "GET /employers/{employer_id}/bills": Endpoint("employer", "detail", args=_pk("employer_id"), positive=False),
     "GET /employers/{employer_id}/arrears": Endpoint("employer", "detail", args=_pk("employer_id"), positive=False),
     "GET /bills/{bill_id}": Endpoint("none", "page", args=lambda _: {"bill_id": 1}),
+    # pension claims (api/benefits.py): none in this world; employer users get an empty list
+    "GET /benefits/persons/{person_id}/claims": Endpoint("person", "detail", args=_pk("person_id"), positive=False),
+    "GET /benefits/claims/{claim_no}": Endpoint("none", "page", args=lambda _: {"claim_no": "YL202601010001"}),
+    # benefit payment lines (api/benefits.py, payroll): none in this world; employer users get an empty list
+    "GET /benefits/persons/{person_id}/payments": Endpoint("person", "detail", args=_pk("person_id"), positive=False),
 }
 API_PREFIX = "/api/v1"
 

@@ -10,7 +10,7 @@ import os
 import sys
 
 COMMANDS = {"demo", "serve", "migrate", "users", "import", "export", "audit", "indicators", "params", "reconcile",
-            "assess", "payments", "accounts", "bases", "transfers"}
+            "assess", "payments", "accounts", "bases", "transfers", "payroll", "benefits"}
 
 USAGE = """usage: laobao COMMAND [ARGS]
 
@@ -30,6 +30,8 @@ USAGE = """usage: laobao COMMAND [ARGS]
   accounts credit-interest --year YYYY credit the year's interest to individual accounts
   bases limits set|list | bases import FILE --employer CODE   base floor and cap, declarations
   transfers out|in ...                 transfer of insurance records (关系转移接续)
+  payroll --month YYYY-MM [--out DIR] | payroll returns FILE   the benefit payroll and the bank's return file
+  benefits index --year YYYY | benefits verify-check --month YYYY-MM   indexation, verification check
   indicators --month YYYY-MM [--region CODE] [--json]
   params show NAME [--on YYYY-MM-DD] [--region CODE] [--json] | params list [--json]
   calc RULE --json '{...}' | --json -  run a calculation (contribution, retirement, pension, ...)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "laobao.policy",
     "laobao.ledger",
     "laobao.insurance",
+    "laobao.benefits",
     "laobao.kpi",
 ]
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("laobao.kpi.urls")),
     path("", include("laobao.policy.urls")),
     path("", include("laobao.insurance.urls")),
+    path("benefits/", include("laobao.benefits.urls")),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import calc, employers, errors, insurance, me, persons, regions, relations
+from . import benefits, calc, employers, errors, insurance, me, persons, regions, relations
 from .auth import AUTH
 
 
@@ -30,5 +30,5 @@ api = NinjaAPI(
     renderer=Utf8Renderer(),
 )
 errors.install(api)
-for module in (persons, employers, regions, relations, me, calc, insurance):
+for module in (persons, employers, regions, relations, me, calc, insurance, benefits):
     api.add_router("", module.router)

@@ -45,7 +45,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "person.reveal_id": _REGISTRY_WRITERS | {Role.INSPECTOR, Role.ARBITRATOR},
     "registry.import": frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),
     "registry.export": frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),
+    # 冲正、退款、认领 of payments (insurance.collection.corrections): district and city officers
+    "collection.correct": frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),
     "conflict.resolve": _REGISTRY_WRITERS,
+    "benefit.write": _REGISTRY_WRITERS,  # receive and recheck benefit claims (benefits app)
+    "benefit.approve": frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),  # decide them (second person)
     "audit.read": frozenset({Role.AUDITOR}),
     "user.manage": frozenset({Role.SECURITY_ADMIN}),
 }

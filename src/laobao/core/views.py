@@ -92,6 +92,7 @@ def nav_for(user) -> dict[str, bool]:
         "resolve": scoping.can(user, "conflict.resolve"),
         "import": scoping.can(user, "registry.import"),
         "export": scoping.can(user, "registry.export"),
+        "benefits": scoping.can(user, "benefit.write"),
     }
 
 

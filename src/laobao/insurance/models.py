@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -316,6 +317,10 @@ class Allocation(models.Model):
     ``principal``/``late_fee``: from ``payment`` to ``item``; ``credit_held``: the part of ``payment`` left
     over (no item); ``credit_used``: from the payer's credit (ledger account ``credit:…``, no payment) to
     ``item``. The payer's credit balance is the ledger's, which also holds negative adjustments.
+
+    A reversing row (冲正, ``collection.corrections``) names the row it undoes in ``reverses`` and copies its kind,
+    item, payment and allocated_on with a negative amount (all or part of it): every Σ nets it, and the late fee
+    of a reversed piece cancels exactly (``fees.piece_fees`` is odd in the amount).
     """
 
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
@@ -325,16 +330,81 @@ class Allocation(models.Model):
     kind = models.CharField(max_length=12, choices=AllocationKind.choices)
     amount_fen = models.BigIntegerField()
     allocated_on = models.DateField()
+    # 冲正: a reversing row undoes (part of) the row it names: same kind, item, payment and allocated_on,
+    # a negative amount (collection.corrections). Every Σ over allocations thus nets the reversal.
+    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
+                                 db_constraint=False, db_index=False)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="allocation_positive"),
+            models.CheckConstraint(condition=Q(reverses__isnull=True, amount_fen__gt=0) |
+                                   Q(reverses__isnull=False, amount_fen__lt=0), name="allocation_sign"),
             models.CheckConstraint(condition=Q(kind="credit_held", item__isnull=True, payment__isnull=False) |
                                    Q(kind="credit_used", item__isnull=False, payment__isnull=True) |
                                    Q(kind__in=["principal", "late_fee"], item__isnull=False, payment__isnull=False),
                                    name="allocation_source_and_target"),
         ]
-        indexes = [models.Index(fields=["item"])]
+        # item first (every lookup by item), then what paid needs: the record's probes read the index only
+        indexes = [models.Index(fields=["item", "amount_fen", "kind"], name="allocation_item_paid"),
+                   models.Index(fields=["reverses"], condition=Q(reverses__isnull=False), name="allocation_reverses")]
+
+
+# --- 冲正、退款、认领：corrections by a caseworker, append-only (collection.corrections) -------------------------
+
+class PaymentReversal(models.Model):
+    """冲正 of one payment: its ledger entry reversed, its allocations undone by reversing rows.
+
+    ``summary`` holds what was undone (fen): principal, late_fee, credit_held, credit_used undone to keep the
+    payer's credit from going negative, and the ``account:<item>`` entries reversed.
+    """
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="reversal")
+    reason = models.CharField(max_length=200)
+    reversed_on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField(max_length=150)
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class CreditRefund(models.Model):
+    """退款 of held credit to the payer: ``refund:<id>`` Dr credit:<payer> / Cr bank:collection."""
+
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    amount_fen = models.BigIntegerField()
+    bank_account = models.CharField(max_length=100)
+    reason = models.CharField(max_length=200)
+    refunded_on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(employer__isnull=True) ^ Q(person__isnull=True), name="refund_one_payer"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="refund_positive"),
+        ]
+
+
+class PaymentClaim(models.Model):
+    """认领 of a suspense payment (``payment``, no payer) by a payer: a new matched payment ``claim_payment``
+    (bank_ref ``claim:<payment_id>:<n>``, same amount and day) is allocated like an imported one, and
+    ``claim:<payment_id>:<n>`` moves the money out of suspense. Reversing ``claim_payment`` returns it there."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="claims")
+    claim_payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="claimed_from")
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(employer__isnull=True) ^ Q(person__isnull=True), name="claim_one_payer"),
+        ]
 
 
 # --- 关系转移接续 -------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views as record_views
-from . import views_hall, views_transfers
+from . import views_corrections, views_hall, views_transfers
 
 app_name = "insurance"
 
@@ -29,4 +29,10 @@ urlpatterns: list = [
     path("persons/<int:pk>/transfers/out/", views_transfers.transfer_out, name="transfer_out"),
     path("persons/<int:pk>/transfers/in/", views_transfers.transfer_in, name="transfer_in"),
     path("transfers/<int:pk>/certificate.pdf", views_transfers.transfer_certificate, name="transfer_certificate"),
+    # 冲正、退款、认领 (insurance/views_corrections.py)
+    path("payments/<int:pk>/reverse/", views_corrections.payment_reverse, name="payment_reverse"),
+    path("employers/<int:pk>/credit/", views_corrections.employer_credit, name="employer_credit"),
+    path("employers/<int:pk>/credit/refund/", views_corrections.employer_refund, name="employer_refund"),
+    path("payments/suspense/", views_corrections.suspense, name="suspense"),
+    path("payments/suspense/<int:pk>/claim/", views_corrections.suspense_claim, name="suspense_claim"),
 ]

@@ -24,6 +24,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "credit": (CREDIT, "预缴/多缴 overpayment held as credit"),
     "suspense": (CREDIT, "待查收入 unmatched receipts"),
     "transfer": (CREDIT, "转移待付（关系转移接续）transfer payable"),
+    "payable": (CREDIT, "待遇应付（已发往银行、待回盘）benefit payable to a bank"),
 }
 
 
@@ -52,7 +53,7 @@ class JournalEntry(models.Model):
     """One balanced posting. ``idempotency_key`` makes a retried posting a no-op."""
 
     idempotency_key = models.CharField("幂等键 idempotency key", max_length=150, unique=True)
-    posted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    posted_at = models.DateTimeField(default=timezone.now)  # no index: no query filters by it (migration 0005)
     kind = models.CharField("业务类型 kind", max_length=40)
     memo = models.CharField("摘要 memo", max_length=300, blank=True, default="")
     reverses = models.OneToOneField(

@@ -20,6 +20,7 @@ from .rates import INSURANCES, PLAIN, RateTable, param_region, unknown_class
 FLOOR, CAP, MISSING, NEW_HIRE, NO_RISK_CLASS = 1, 2, 4, 8, 16
 _COL = {name: i for i, name in enumerate(FIELDS)}
 _SLOT = {"pension": 0, "medical": 1, "unemployment": 2, "maternity": 3}
+_INJURY = 1 << INSURANCES.index("injury")  # gather's cover mask: bit k = INSURANCES[k]
 
 
 @dataclass
@@ -93,13 +94,14 @@ def _slots(rows, table: RateTable, codes: dict[int, str], risk: dict[int, int], 
         if name != "injury":
             slots[:, k] = per_row[:, _SLOT[name]] if n else slots[:, k]
     classes = _classes(rows[:, _COL["employer"]], risk)
-    no_class = (~personal) & (classes == 0) & (rows[:, _COL["injury"]] == 1)
+    injured = (rows[:, _COL["cover"]] & _INJURY) != 0
+    no_class = (~personal) & (classes == 0) & injured
     classes = np.where(classes == 0, 1, classes)  # no class on file: class 1 and flag 16 (ADR 0008)
     if n:
         if classes.max() > 8 or classes.min() < 1:
             raise unknown_class(int(classes.max() if classes.max() > 8 else classes.min()), month)
         slots[:, 3] = per_row[np.arange(n), len(PLAIN) + classes]
-        bad = (~personal) & (rows[:, _COL["injury"]] == 1) & (slots[:, 3] < 0)
+        bad = (~personal) & injured & (slots[:, 3] < 0)
         if bad.any():
             raise unknown_class(int(classes[bad][0]), month)
     return slots, no_class
@@ -113,7 +115,7 @@ def compute(rows: np.ndarray, month: date, table: RateTable, codes: dict[int, st
         return Lines.empty()
     wage, flags = wages_used(rows, table, rule)
     slots, no_class = _slots(rows, table, codes, risk, month)
-    enrolled = np.stack([rows[:, _COL[name]] == 1 for name in INSURANCES], axis=1)
+    enrolled = ((rows[:, _COL["cover"], None] >> np.arange(len(INSURANCES))) & 1) == 1
     present = enrolled & (slots >= 0)
     r, k = np.nonzero(present)
     out = assess_columns(wage[r], slots[r, k], table.params())

@@ -1,10 +1,19 @@
-"""The SQL side of the assessment: one row per (person, payer) with its insurances pivoted into columns.
+"""The SQL side of the assessment: one row per (person, payer) with its insurances as one bit mask.
 
 Enrollments active in the month (``selectors.active_on``: start ≤ M ≤ end or open) are grouped by person and
-payer with conditional aggregation, joined to the payer's region and to the ``BaseDeclaration`` of the
+payer, joined to the payer's region and to the ``BaseDeclaration`` of the
 contribution year; when that is missing, the latest earlier declaration comes along (the ``previous`` rule).
 Every column is a bigint (-1 = none) so the result streams straight into one int64 NumPy array
 (``stream.int_columns``: binary COPY on PostgreSQL).
+
+The insurances of a group come back as ONE bit mask column (``cover``: bit k = ``rates.INSURANCES[k]``), summed
+with the group's row count in the bits above (one SUM and one COUNT instead of five conditional MAXes: on
+SQLite half the gather). A sum is a bit-or only while no insurance repeats within the group — two active
+enrollments of the same insurance, which ``services.enroll`` refuses but the table alone does not forbid — so
+:func:`gather` checks ``popcount(mask) == count`` for every row and, if any row fails, gathers again with the
+exact conditional MAXes. Migration 0005's covering index ``(person_id, employer_id, insurance, start_month,
+end_month)`` lets SQLite aggregate in index order without touching the table, and PostgreSQL by an index-only
+scan once the visibility map is set (ADR 0012).
 """
 
 from __future__ import annotations
@@ -17,16 +26,18 @@ from django.db import connection, transaction
 from .stream import int_columns
 
 # Column order of a gathered row (and of the array).
-FIELDS = ("person", "employer", "region", "pension", "medical", "unemployment", "injury", "maternity",
-          "wage", "new_hire", "previous")
+FIELDS = ("person", "employer", "region", "cover", "wage", "new_hire", "previous")
+COUNT_SHIFT = 5  # cover = insurance bits (0..4) + row count << COUNT_SHIFT, until gather() strips the count
+
+_BITS = ("CASE e.insurance WHEN 'pension' THEN 1 WHEN 'medical' THEN 2 WHEN 'unemployment' THEN 4 "
+         "WHEN 'injury' THEN 8 WHEN 'maternity' THEN 16 ELSE 0 END")
+_FAST = "SUM(" + _BITS + ") + 32 * COUNT(*)"
+_EXACT = " + ".join(f"{bit} * MAX(CASE WHEN e.insurance = '{name}' THEN 1 ELSE 0 END)"
+                    for bit, name in ((33, "pension"), (34, "medical"), (36, "unemployment"), (40, "injury"),
+                                      (48, "maternity")))  # bit + 32 per insurance present: passes the check
 
 _ACTIVE = """
-    SELECT e.person_id, e.employer_id,
-           MAX(CASE WHEN e.insurance = 'pension' THEN 1 ELSE 0 END) AS pension,
-           MAX(CASE WHEN e.insurance = 'medical' THEN 1 ELSE 0 END) AS medical,
-           MAX(CASE WHEN e.insurance = 'unemployment' THEN 1 ELSE 0 END) AS unemployment,
-           MAX(CASE WHEN e.insurance = 'injury' THEN 1 ELSE 0 END) AS injury,
-           MAX(CASE WHEN e.insurance = 'maternity' THEN 1 ELSE 0 END) AS maternity
+    SELECT e.person_id, e.employer_id, {cover} AS cover
       FROM insurance_enrollment e
      WHERE e.start_month <= %s AND (e.end_month IS NULL OR e.end_month >= %s) AND {payer_is}
            AND (%s = 0 OR e.employer_id = %s) {only_rechecked}
@@ -34,8 +45,7 @@ _ACTIVE = """
 
 _SELECT = """
     SELECT CAST(a.person_id AS bigint), CAST({employer} AS bigint), CAST({region} AS bigint),
-           CAST(a.pension AS bigint), CAST(a.medical AS bigint), CAST(a.unemployment AS bigint),
-           CAST(a.injury AS bigint), CAST(a.maternity AS bigint),
+           CAST(a.cover AS bigint),
            CAST(COALESCE(d.wage_fen, -1) AS bigint), CAST(CASE WHEN d.kind = 'new_hire' THEN 1 ELSE 0 END AS bigint),
            CAST(CASE WHEN d.id IS NULL THEN COALESCE(
                 (SELECT p.wage_fen FROM insurance_basedeclaration p
@@ -63,15 +73,16 @@ _PERSONAL = {
 _RECHECKED = "AND e.person_id IN (SELECT r.person_id FROM insurance_recheck r WHERE r.done_bill_id IS NULL)"
 
 
-def _sql(parts: dict, adjusting: bool) -> str:
+def _sql(parts: dict, adjusting: bool, cover: str) -> str:
     """Compose the statement from the constant fragments above (identifiers and SQL from code, never values)."""
-    active = _ACTIVE.format(payer_is=parts["payer_is"], only_rechecked=_RECHECKED if adjusting else "")
+    active = _ACTIVE.format(cover=cover, payer_is=parts["payer_is"], only_rechecked=_RECHECKED if adjusting else "")
     fields = {k: v for k, v in parts.items() if k not in ("payer_is", "not_billed")}
     return _SELECT.format(active=active, not_billed="" if adjusting else parts["not_billed"], **fields)
 
 
-SQL = {(personal, adjusting): _sql(_PERSONAL if personal else _EMPLOYER, adjusting)
-       for personal in (False, True) for adjusting in (False, True)}
+SQL = {(personal, adjusting, exact): _sql(_PERSONAL if personal else _EMPLOYER, adjusting, _EXACT if exact else _FAST)
+       for personal in (False, True) for adjusting in (False, True) for exact in (False, True)}
+_POPCOUNT = np.array([bin(i).count("1") for i in range(32)], dtype=np.int64)
 
 
 def gather(month: date, year: int, *, employer_id: int = 0, personal: bool, billed_month: date | None = None,
@@ -84,7 +95,25 @@ def gather(month: date, year: int, *, employer_id: int = 0, personal: bool, bill
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # compiling the plan (JIT) costs more than it saves here
                 cursor.execute("SET LOCAL jit = off")
-        return int_columns(SQL[(personal, adjusting)], params, len(FIELDS))
+                for setting in _PARALLEL:
+                    cursor.execute(setting)
+        rows = int_columns(SQL[(personal, adjusting, False)], params, len(FIELDS))
+        if not _distinct(rows):  # an insurance repeats in some group: the sum is no bit-or there
+            rows = int_columns(SQL[(personal, adjusting, True)], params, len(FIELDS))
+    rows[:, _COVER] &= (1 << COUNT_SHIFT) - 1
+    return rows
+
+
+_COVER = FIELDS.index("cover")
+# PostgreSQL: let the planner use the parallel workers it is allowed (max_parallel_workers_per_gather) for the
+# index-only scan and partial aggregation; at default costs it plans the big GROUP BY serially (ADR 0012).
+_PARALLEL = ("SET LOCAL parallel_setup_cost = 0", "SET LOCAL parallel_tuple_cost = 0.001")
+
+
+def _distinct(rows: np.ndarray) -> bool:
+    """Every group's row count equals the number of bits in its mask (no insurance counted twice)."""
+    cover = rows[:, _COVER]
+    return bool((_POPCOUNT[cover & ((1 << COUNT_SHIFT) - 1)] == cover >> COUNT_SHIFT).all())
 
 
 def risk_classes(month: date) -> dict[int, int]:

@@ -6,8 +6,9 @@ binary COPY and NumPy reads it in place; SQLite's rows are flattened straight in
 (``np.fromiter``).
 
 Writing (PostgreSQL): :func:`copy_binary` builds the binary COPY stream of whole NumPy columns — every
-record's bytes at once, NULL fields cut out with one boolean mask — and sends it in one ``COPY ... FROM
-STDIN (FORMAT BINARY)``. Field widths follow the table's own column types (read from the catalog), so a
+record's bytes at once: rows grouped by their pattern of NULLs, one record layout per group (text columns:
+NULLs and padding cut out with one byte mask) — and sends it in one ``COPY ... FROM STDIN (FORMAT BINARY)``; :func:`copy_binary_slices`
+feeds one COPY slice by slice. Field widths follow the table's own column types (read from the catalog), so a
 ``bigint``/``integer``/``smallint``/``boolean``/``date`` column gets exactly the bytes PostgreSQL expects;
 text columns come as NumPy ``bytes_`` arrays (UTF-8).
 """
@@ -77,21 +78,50 @@ def column_types(table: str, columns: Sequence[str]) -> list[str]:
     return [types[c] for c in columns]
 
 
-def copy_binary(table: str, columns: Sequence[str], values: Sequence[np.ndarray],
-                nulls: Sequence[np.ndarray | None]) -> int:
-    """COPY whole columns into ``table``: ``values[i]`` holds column i (dates as ordinals), ``nulls[i]`` its NULLs.
-
-    PostgreSQL only. ``table`` and ``columns`` are identifiers from code.
-    """
-    n = len(values[0]) if values else 0
-    if not n:
-        return 0
-    types = column_types(table, columns)
+def _encode(types: list[str], values: Sequence[np.ndarray], nulls: Sequence[np.ndarray | None]) -> bytes:
+    """The binary COPY records of whole columns (no header or trailer)."""
     widths = [_width(kind, col) for kind, col in zip(types, values)]
+    if any(np.dtype(w).kind == "S" for w in widths):
+        return _encode_masked(types, widths, values, nulls)
+    return b"".join(_encode_fixed(types, widths, values, nulls))
+
+
+def _encode_fixed(types, widths, values, nulls):
+    """Fixed-width columns: rows grouped by their pattern of NULLs (a handful: which insurances a line has), each
+    group one record layout with the NULL fields' value bytes left out — no byte mask over the whole stream."""
+    n = len(values[0])
+    pattern = np.zeros(n, dtype=np.int64)
+    nullable = [i for i, null in enumerate(nulls) if null is not None and null.any()]
+    for bit, i in enumerate(nullable):
+        pattern |= nulls[i].astype(np.int64) << bit
+    codes, inverse = np.unique(pattern, return_inverse=True)
+    for g, code in enumerate(codes.tolist()):
+        sel = slice(None) if len(codes) == 1 else np.nonzero(inverse.reshape(-1) == g)[0]
+        null_cols = {i for bit, i in enumerate(nullable) if code >> bit & 1}
+        fields = [("n", ">i2")]
+        for i, w in enumerate(widths):
+            fields.append((f"l{i}", ">i4"))
+            if i not in null_cols:
+                fields.append((f"v{i}", w))
+        rows = np.empty(n if len(codes) == 1 else len(sel), dtype=np.dtype(fields))
+        rows["n"] = len(widths)
+        for i, (kind, w, col) in enumerate(zip(types, widths, values)):
+            if i in null_cols:
+                rows[f"l{i}"] = -1
+                continue
+            rows[f"l{i}"] = np.dtype(w).itemsize
+            part = np.asarray(col)[sel]
+            rows[f"v{i}"] = part - _EPOCH if kind == "date" else part
+        yield rows.tobytes()
+
+
+def _encode_masked(types, widths, values, nulls) -> bytes:
+    """Any columns (text too): one record layout, value bytes of NULLs and text padding cut out by a byte mask."""
+    n = len(values[0])
     record = np.dtype([("n", ">i2")] + [(f"{x}{i}", t) for i, w in enumerate(widths)
                                         for x, t in (("l", ">i4"), ("v", w))])
     rows = np.empty(n, dtype=record)
-    rows["n"] = len(columns)
+    rows["n"] = len(widths)
     keep = np.ones((n, record.itemsize), dtype=bool)
     cut = False
     for i, (kind, w, col, null) in enumerate(zip(types, widths, values, nulls)):
@@ -108,13 +138,39 @@ def copy_binary(table: str, columns: Sequence[str], values: Sequence[np.ndarray]
             cut = True
         rows[f"l{i}"] = length
     raw = rows.view(np.uint8).reshape(n, record.itemsize)
-    body = raw[keep] if cut else raw.reshape(-1)
+    return (raw[keep] if cut else raw.reshape(-1)).tobytes()
+
+
+def copy_binary(table: str, columns: Sequence[str], values: Sequence[np.ndarray],
+                nulls: Sequence[np.ndarray | None]) -> int:
+    """COPY whole columns into ``table``: ``values[i]`` holds column i (dates as ordinals), ``nulls[i]`` its NULLs.
+
+    PostgreSQL only. ``table`` and ``columns`` are identifiers from code.
+    """
+    if not values or not len(values[0]):
+        return 0
+    return copy_binary_slices(table, columns, [(values, nulls)])
+
+
+def copy_binary_slices(table: str, columns: Sequence[str], slices) -> int:
+    """One ``COPY … FROM STDIN (FORMAT BINARY)`` fed slice by slice (``(values, nulls)`` as in :func:`copy_binary`).
+
+    Encoding a slice at a time bounds the memory of the encoded stream. (psycopg's ``QueuedLibpqWriter``, a
+    thread sending slice k while slice k + 1 is encoded, measured no better at 300,000 lines: the encoding is
+    ~0.25 s of ~2 s, the rest is the server inserting rows and index entries.)
+    """
+    types = column_types(table, columns)
+    written = 0
     with connection.cursor() as cursor:
         quote = connection.ops.quote_name
         sql = ("COPY " + quote(table) + " (" + ", ".join(quote(c) for c in columns) + ") FROM STDIN (FORMAT BINARY)")
-        with cursor.cursor.copy(sql) as copy:
+        raw = cursor.cursor
+        with raw.copy(sql) as copy:
             copy.write(_HEADER)
-            copy.write(body.tobytes())
+            for values, nulls in slices:
+                if not len(values[0]):
+                    continue
+                copy.write(memoryview(_encode(types, values, nulls)))
+                written += len(values[0])
             copy.write(_TRAILER)
-    return n
-
+    return written

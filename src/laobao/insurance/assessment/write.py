@@ -22,7 +22,7 @@ from laobao.ledger.batch import Entry, post_batch
 
 from .compute import Lines
 from .rates import INSURANCES
-from .stream import copy_binary
+from .stream import copy_binary, copy_binary_slices
 
 CONTRIBUTION_COLUMNS = (
     "bill_id", "person_id", "month", "adjustment", "flags", "wage_fen",
@@ -41,7 +41,7 @@ _FUND = [f"fund:{name}" for name in INSURANCES]
 # Seconds to wait before each chunk commits: 0 except in the SIGKILL test, whose tiny world is otherwise
 # assessed faster than its random kills can land (LAOBAO_ASSESS_CHUNK_PAUSE_MS, milliseconds).
 PAUSE_MS = int(os.environ.get("LAOBAO_ASSESS_CHUNK_PAUSE_MS", "0"))
-COPY_SLICE = 250_000  # rows per binary COPY statement (bounds the encoded stream's memory)
+COPY_SLICE = 100_000  # rows encoded at a time into the one binary COPY (bounds the encoded stream's memory)
 
 
 @dataclass
@@ -98,6 +98,12 @@ def items(lines: Lines, pos: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _column(values: np.ndarray, present: np.ndarray) -> list:
+    """Python values, None where not ``present``; whole-present and whole-absent columns (most of them: an
+    insurance everyone or no one on the slice has) skip the object array."""
+    if present.all():
+        return values.tolist()
+    if not present.any():
+        return [None] * len(values)
     col = values.astype(object)
     col[~present] = None
     return col.tolist()
@@ -118,7 +124,7 @@ def contribution_rows(lines: Lines, bill_of: np.ndarray, step: int = 100_000):
 def write_contributions(lines: Lines, bill_of: np.ndarray) -> int:
     """The wide lines: PostgreSQL binary COPY built from the columns, SQLite ``executemany``.
 
-    PostgreSQL gets the rows in person order, in slices of ``COPY_SLICE``: the deferred foreign-key check
+    PostgreSQL gets the rows in person order, in slices of ``COPY_SLICE`` fed to ONE COPY: the deferred foreign-key check
     of each row (``registry_person``, at commit) and the ``(person, month)`` index then walk the person
     table and the index forward instead of jumping at random (at 2,000,000 persons that is most of the
     cost of a chunk); slicing bounds the memory of the encoded stream.
@@ -127,17 +133,19 @@ def write_contributions(lines: Lines, bill_of: np.ndarray) -> int:
         return copy_rows("insurance_contribution", CONTRIBUTION_COLUMNS, contribution_rows(lines, bill_of),
                          chunk=100_000, progress=None)
     order = np.argsort(lines.person, kind="stable")
-    written = 0
-    for lo in range(0, len(order), COPY_SLICE):
-        part = order[lo:lo + COPY_SLICE]
-        values = [bill_of[part], lines.person[part], lines.month[part], lines.adjustment[part],
-                  lines.flags[part], lines.wage[part]]
-        nulls: list = [None] * len(values)
-        for name, k in _WIDE:
-            values.append((lines.account if name == "account" else getattr(lines, name)[:, k])[part])
-            nulls.append(~lines.present[part, k])
-        written += copy_binary("insurance_contribution", CONTRIBUTION_COLUMNS, values, nulls)
-    return written
+
+    def slices():
+        for lo in range(0, len(order), COPY_SLICE):
+            part = order[lo:lo + COPY_SLICE]
+            values = [bill_of[part], lines.person[part], lines.month[part], lines.adjustment[part],
+                      lines.flags[part], lines.wage[part]]
+            nulls: list = [None] * len(values)
+            for name, k in _WIDE:
+                values.append((lines.account if name == "account" else getattr(lines, name)[:, k])[part])
+                nulls.append(~lines.present[part, k])
+            yield values, nulls
+
+    return copy_binary_slices("insurance_contribution", CONTRIBUTION_COLUMNS, slices()) if len(order) else 0
 
 
 def _entry(bill_id: int, payer: int, month: date, plus: list[int], minus: list[int]) -> Entry | None:

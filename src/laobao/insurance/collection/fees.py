@@ -41,7 +41,9 @@ def piece_fees(amount: np.ndarray, months, days) -> np.ndarray:
     late = paid > due
     out = np.zeros(amount.size, dtype=np.int64)
     if late.any():
-        out[late] = late_fee.late_fee_columns(amount[late], due[late], paid[late], _params())["fee"]
+        # a reversing piece (negative, collection.corrections) cancels exactly the fee of the piece it undoes
+        fee = late_fee.late_fee_columns(np.abs(amount[late]), due[late], paid[late], _params())["fee"]
+        out[late] = np.where(amount[late] < 0, -fee, fee)
     return out
 
 

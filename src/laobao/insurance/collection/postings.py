@@ -1,4 +1,4 @@
-"""The journal entries of a collection run (the postings contract), built as columns (``journal.Batch``).
+"""The journal entries of a collection run (the postings contract), built as columns (``ledger.batch.Columns``).
 
 * ``payment:<bank_ref>``: Dr bank:collection amount; Cr receivable:<payer> principal; Cr fund:late_fee late
   fees; Cr credit:<payer> what is held; an unknown payer: Cr suspense:unmatched the whole amount.
@@ -18,32 +18,32 @@ from datetime import date
 import numpy as np
 from django.db.models import Sum
 
+from laobao.ledger.batch import Columns, lookup
 from laobao.ledger.models import JournalLine
 
 from ..models import AllocationKind
 from . import runsql
-from .journal import Batch
 
 PRINCIPAL, LATE_FEE, CREDIT_USED = (AllocationKind.PRINCIPAL.value, AllocationKind.LATE_FEE.value,
                                     AllocationKind.CREDIT_USED.value)
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
-def empty() -> Batch:
-    return Batch([], [], [], _EMPTY, _EMPTY, _EMPTY, [])
+def empty() -> Columns:
+    return Columns([], [], [], _EMPTY, _EMPTY, _EMPTY, [])
 
 
-def concat(*parts: Batch) -> Batch:
+def concat(*parts: Columns) -> Columns:
     """One batch of ``parts`` in order (all name accounts by code)."""
     offsets = np.cumsum([0] + [len(p.keys) for p in parts[:-1]])
-    return Batch([k for p in parts for k in p.keys], [m for p in parts for m in p.memos],
+    return Columns([k for p in parts for k in p.keys], [m for p in parts for m in p.memos],
                  [d for p in parts for d in p.days],
                  np.concatenate([p.entry + o for p, o in zip(parts, offsets)]).astype(np.int64),
                  np.concatenate([p.debit for p in parts]).astype(np.int64),
                  np.concatenate([p.credit for p in parts]).astype(np.int64), [c for p in parts for c in p.codes])
 
 
-def _slots(keys, memos, days, codes: list[list[str]], amounts: np.ndarray, debit_slot: np.ndarray) -> Batch:
+def _slots(keys, memos, days, codes: list[list[str]], amounts: np.ndarray, debit_slot: np.ndarray) -> Columns:
     """Entries of ``k`` line slots each: ``amounts`` (n, k); a zero amount drops its line; ``debit_slot``
     (n, k) bool: debit side (else credit)."""
     keep = amounts.ravel() != 0
@@ -51,11 +51,11 @@ def _slots(keys, memos, days, codes: list[list[str]], amounts: np.ndarray, debit
     flat = amounts.ravel()[keep]
     is_debit = debit_slot.ravel()[keep]
     all_codes = [c for row in zip(*codes) for c in row]
-    return Batch(keys, memos, days, entry, np.where(is_debit, flat, 0), np.where(is_debit, 0, flat),
+    return Columns(keys, memos, days, entry, np.where(is_debit, flat, 0), np.where(is_debit, 0, flat),
                  [c for c, k in zip(all_codes, keep.tolist()) if k])
 
 
-def payment_entries(new, payers, run_of_new: np.ndarray, pieces, held: np.ndarray) -> Batch:
+def payment_entries(new, payers, run_of_new: np.ndarray, pieces, held: np.ndarray) -> Columns:
     """``payment:<ref>`` of every new payment; ``run_of_new[k]`` is its run index (-1: unknown payer)."""
     n_run = held.size
     pay = np.asarray(pieces.payment, dtype=np.int64)
@@ -81,7 +81,7 @@ def payment_entries(new, payers, run_of_new: np.ndarray, pieces, held: np.ndarra
                   [r.paid_on for r in new], codes, amounts, debit)
 
 
-def credit_entries(pieces, first_allocation: int) -> Batch:
+def credit_entries(pieces, first_allocation: int) -> Columns:
     """One entry per payer whose credit paid items in this run, keyed by its first credit_used allocation."""
     per: dict[str, list] = {}
     for k, (payer, kind, amount, day) in enumerate(zip(pieces.payer, pieces.kind, pieces.amount, pieces.day)):
@@ -99,7 +99,7 @@ def credit_entries(pieces, first_allocation: int) -> Batch:
                   amounts, debit)
 
 
-def account_entries(pieces, first_allocation: int) -> Batch:
+def account_entries(pieces, first_allocation: int) -> Columns:
     """``account:<item>`` for every pension item this run (allocations from ``first_allocation``) made fully paid."""
     last_day: dict[int, date] = {}
     for item, kind, day in zip(pieces.item, pieces.kind, pieces.day):
@@ -127,9 +127,20 @@ def account_entries(pieces, first_allocation: int) -> Batch:
     codes = [codes[i] for i in order[keep].tolist()]
     entry, amount = entry[keep], amount[keep]
     item_list = items.tolist()
-    return Batch([f"account:{i}" for i in item_list], ["个人账户记账 account credited when paid"] * n_items,
+    return Columns(_account_keys(item_list), ["个人账户记账 account credited when paid"] * n_items,
                  [last_day[i] for i in item_list], entry, np.where(amount < 0, -amount, 0),
                  np.where(amount > 0, amount, 0), codes)
+
+
+def _account_keys(item_list: list[int]) -> list[str]:
+    """``account:<item>``, or for an item whose first credit was reversed (冲正) and is now paid again, the next
+    free key ``account:<item>:<n>`` (rare, so asked for one item at a time)."""
+    keys = [f"account:{i}" for i in item_list]
+    taken = lookup("entry", keys)
+    if not taken:
+        return keys
+    from .corrections import next_account_key
+    return [next_account_key(i) if k in taken else k for i, k in zip(item_list, keys)]
 
 
 def payers_with_credit() -> list[str]:

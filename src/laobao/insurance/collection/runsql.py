@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from laobao.core.bulk import analyze
-
-from .columns import write_columns
+from laobao.ledger.batch import write_columns
 
 USED_SQL = "('principal', 'credit_used')"
 

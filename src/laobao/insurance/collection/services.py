@@ -23,11 +23,10 @@ from django.utils import timezone
 from laobao.core import audit
 from laobao.core.bulk import analyze_if_never, db_timestamp, next_id, reset_sequences
 from laobao.core.errors import DomainError
+from laobao.ledger.batch import post_columns, write_columns
 
 from ..models import Allocation, AllocationKind, Payment
 from . import paymentfile, postings, runsql
-from .columns import write_columns
-from .journal import post_columns
 from .paymentfile import PaymentRow, RowError
 from .settle import EMPLOYER, PERSON, Money, _day, credit_balances, payer_code, settle
 
@@ -171,20 +170,18 @@ def _id(code: str | None, kind: str) -> int | None:
 
 def _money(run: list[tuple], credits: dict[str, int], on: date) -> Money:
     """Each payer's credit first (dated the payer's first payment, or ``on``), then its payments in order."""
-    money = Money()
+    with_credit = {p for p, c in credits.items() if c > 0}
     first_day: dict[str, date] = {}
-    for _, _, payer, _, day in run:
-        first_day.setdefault(payer, day)
-    payers = sorted(set(first_day) | set(credits))
-    by_payer: dict[str, list] = {}
-    for n, (_, _, payer, amount, day) in enumerate(run):
-        by_payer.setdefault(payer, []).append((n, amount, day))
-    for payer in payers:
-        if credits.get(payer, 0) > 0:
-            money.payer.append(payer), money.payment.append(-1), money.amount.append(credits[payer])
-            money.day.append(first_day.get(payer, on))
-        for n, amount, day in by_payer.get(payer, []):
-            money.payer.append(payer), money.payment.append(n), money.amount.append(amount), money.day.append(day)
+    if with_credit:
+        for _, _, payer, _, day in run:
+            if payer in with_credit:
+                first_day.setdefault(payer, day)
+    rows = [(payer, -1, credits[payer], first_day.get(payer, on)) for payer in with_credit]
+    rows.extend((payer, n, amount, day) for n, (_, _, payer, amount, day) in enumerate(run))
+    rows.sort(key=lambda r: (r[0], r[1]))  # by payer; the credit (-1) before the payments in run order
+    money = Money()
+    if rows:
+        money.payer, money.payment, money.amount, money.day = (list(c) for c in zip(*rows))
     return money
 
 
@@ -192,7 +189,7 @@ def _allocate(run: list[tuple], on: date, progress, credit_payers: list[str] | N
     """Settle the run; write the allocation rows. Returns (pieces, allocation ids, credit_held per run index)."""
     payers = sorted({p for _, _, p, _, _ in run} | set(credit_payers or []))
     money = _money(run, credit_balances(payers), on)
-    pieces = settle(money, on)
+    pieces = settle(money, on, loaded=payers)
     held = [amount for _, _, _, amount, _ in run]
     for n, kind, amount in zip(pieces.payment, pieces.kind, pieces.amount):
         if kind != AllocationKind.CREDIT_USED:

@@ -103,16 +103,19 @@ def _claims(rows: list[tuple], payer_index: dict[str, int], rank: dict[str, int]
     return payer[order], item[order], amount[order], [rows[i] for i in order]
 
 
-def settle(money: Money, on: date) -> Pieces:
-    """Apply the run's money to what its payers owe; returns every allocation piece (not yet written)."""
+def settle(money: Money, on: date, *, loaded: list[str] | None = None) -> Pieces:
+    """Apply the run's money to what its payers owe; returns every allocation piece (not yet written).
+
+    ``loaded``: the payers last put in the run table (``credit_balances``); when they are exactly the money's
+    payers the table is not filled again."""
     payers = sorted(set(money.payer))
     index = {p: i for i, p in enumerate(payers)}
     rank = insurance_rank(on)
     m_payer = np.array([index[p] for p in money.payer], dtype=np.int64)
-    m_amount = np.array(money.amount, dtype=np.int64)
-    _load_payers(payers)
+    if loaded is None or sorted(set(loaded)) != payers:
+        _load_payers(payers)
     c_payer, c_item, c_amount, c_rows = _claims(outstanding_items(payers, load=False), index, rank)
-    ci, mi, amt = overlap(c_payer, c_amount, m_payer, m_amount)
+    ci, mi, amt = overlap(c_payer, c_amount, m_payer, np.array(money.amount, dtype=np.int64))
     out = Pieces()
     run_payment = np.array(money.payment, dtype=np.int64)
     m_list, paid_by = mi.tolist(), run_payment[mi].tolist()

@@ -7,26 +7,15 @@ yuan``, with the counts of THIS run (a run that finds every payer billed prints 
 
 from __future__ import annotations
 
-import re
 import sys
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from laobao.core.cli_args import month as month_arg
 from laobao.core.context import acting_as
 from laobao.core.errors import DomainError
 from laobao.insurance.assessment import run
 from laobao.registry.models import Employer
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def _month(text: str) -> date:
-    match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise CommandError(f"月份“{text}”无效：请写成 YYYY-MM，例如 2024-03 / "
-                           f"invalid month '{text}': write it as YYYY-MM, e.g. 2024-03")
-    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _employer(code: str | None) -> Employer | None:
@@ -48,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--employer", default=None, help="unified social credit code: assess this employer only")
 
     def handle(self, *args, **opts):
-        month = _month(opts["month"])
+        month = month_arg(opts["month"])
         employer = _employer(opts["employer"])
         try:
             with acting_as(None, username="cli:assess"):
