@@ -21,7 +21,7 @@ from django.db.models import Sum
 from laobao.ledger.batch import Columns, lookup
 from laobao.ledger.models import JournalLine
 
-from ..models import AllocationKind
+from ..models import AllocationKind, PaymentReversal
 from . import runsql
 
 PRINCIPAL, LATE_FEE, CREDIT_USED = (AllocationKind.PRINCIPAL.value, AllocationKind.LATE_FEE.value,
@@ -136,6 +136,8 @@ def _account_keys(item_list: list[int]) -> list[str]:
     """``account:<item>``, or for an item whose first credit was reversed (冲正) and is now paid again, the next
     free key ``account:<item>:<n>`` (rare, so asked for one item at a time)."""
     keys = [f"account:{i}" for i in item_list]
+    if not PaymentReversal.objects.exists():  # only a reversal (冲正) frees an item to be credited again
+        return keys
     taken = lookup("entry", keys)
     if not taken:
         return keys
