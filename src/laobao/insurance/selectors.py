@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from laobao.core import prepared
 from laobao.core.errors import NotFound
 from laobao.core.models import Role
 from laobao.core.scoping import can_read, within
@@ -148,16 +149,12 @@ def _contributions(user, person: Person) -> list[tuple]:
     if user.role == Role.EMPLOYER_USER:  # an employer sees only the months on its own bills
         sql = _LINES_OF_EMPLOYER_SQL
         params.append(employers_visible(user).values_list("pk", flat=True).first() or 0)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return prepared.fetchall(sql, params)
 
 
 def _item_index(person: Person) -> dict[tuple, str]:
     """(bill, insurance, month) → status of every item of the bills carrying the person's lines."""
-    with connection.cursor() as cursor:
-        cursor.execute(_ITEMS_SQL, [person.pk])
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(_ITEMS_SQL, [person.pk])
     status: dict[tuple, str] = {}
     paid_of: dict[tuple, int] = {}
     for bill, ins, month, due, amount in rows:
