@@ -375,6 +375,24 @@ WEB: dict[str, Endpoint] = {
     "benefits:verify": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write", data=lambda p: {}),
     "benefits:person_community": Endpoint("person", "detail", args=_pk()),
     "benefits:death": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write", data=lambda p: {}),
+    # Maternity allowance claims (benefits/maternity/views.py): a person's claims and the claim form (an empty form
+    # is a 400 inside the sight); no claim exists in the matrix world, so claim pages answer 404.
+    "benefits:maternity_person": Endpoint("person", "detail", args=_pk()),
+    "benefits:maternity_new": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write", data=lambda p: {}),
+    "benefits:maternity_claim": Endpoint("none", "page", args=lambda _: {"claim_no": "SY202601010001"}),
+    "benefits:maternity_approve": Endpoint("none", "page", args=lambda _: {"claim_no": "SY202601010001"}),
+    "benefits:maternity_reject": Endpoint("none", "page", args=lambda _: {"claim_no": "SY202601010001"}),
+    "benefits:maternity_recheck": Endpoint("none", "page", args=lambda _: {"claim_no": "SY202601010001"}),
+    # Unemployment benefit (benefits/views_unemployment.py): a person's 失业登记 and claims; the register and claim
+    # forms (an empty form, or a claim without a registration, is a 400 inside the sight); no claim in this world.
+    "benefits:person_unemployment": Endpoint("person", "detail", args=_pk()),
+    "benefits:unemployment_register": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write",
+                                               data=lambda p: {}),
+    "benefits:unemployment_claim_new": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write",
+                                                data=lambda p: {}),
+    "benefits:unemployment_claim": Endpoint("none", "page", args=lambda _: {"claim_no": "SYJ202601010001"}),
+    "benefits:unemployment_approve": Endpoint("none", "page", args=lambda _: {"claim_no": "SYJ202601010001"}),
+    "benefits:unemployment_reject": Endpoint("none", "page", args=lambda _: {"claim_no": "SYJ202601010001"}),
 }
 
 ALL = {"limit": 200}

@@ -386,3 +386,7 @@ class Overpayment(models.Model):
         ordering = ["benefit", "first_month"]
         constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0) & Q(annuity_fen__gte=0)
                                               & Q(annuity_fen__lte=models.F("amount_fen")), name="overpayment_amounts")]
+
+
+from .maternity.models import MaternityClaim  # noqa: E402,F401  (生育津贴申领, benefits/maternity/)
+from .unemployment.models import UnemploymentClaim, UnemploymentRegistration  # noqa: E402,F401  (失业, benefits/unemployment/)

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import views, views_community, views_payroll
+from . import views, views_community, views_payroll, views_unemployment
+from .maternity import views as maternity_views
 
 app_name = "benefits"
 
@@ -23,4 +24,16 @@ urlpatterns = [
     path("persons/<int:pk>/verify/", views_community.verify, name="verify"),
     path("persons/<int:pk>/community/", views_community.person_community, name="person_community"),
     path("persons/<int:pk>/death/", views_community.death, name="death"),
+    path("persons/<int:pk>/unemployment/", views_unemployment.person_unemployment, name="person_unemployment"),
+    path("persons/<int:pk>/unemployment/register/", views_unemployment.unemployment_register, name="unemployment_register"),
+    path("persons/<int:pk>/unemployment/new/", views_unemployment.unemployment_claim_new, name="unemployment_claim_new"),
+    path("unemployment/<str:claim_no>/", views_unemployment.unemployment_claim, name="unemployment_claim"),
+    path("unemployment/<str:claim_no>/approve/", views_unemployment.unemployment_approve, name="unemployment_approve"),
+    path("unemployment/<str:claim_no>/reject/", views_unemployment.unemployment_reject, name="unemployment_reject"),
+    path("persons/<int:pk>/maternity/", maternity_views.person_claims, name="maternity_person"),
+    path("persons/<int:pk>/maternity/new/", maternity_views.claim_new, name="maternity_new"),
+    path("maternity/<str:claim_no>/", maternity_views.claim_detail, name="maternity_claim"),
+    path("maternity/<str:claim_no>/approve/", maternity_views.claim_approve, name="maternity_approve"),
+    path("maternity/<str:claim_no>/reject/", maternity_views.claim_reject, name="maternity_reject"),
+    path("maternity/<str:claim_no>/recheck/", maternity_views.claim_recheck, name="maternity_recheck"),
 ]

@@ -16,6 +16,7 @@ from laobao.policy.rules.contribution.exact import yuan
 from laobao.registry import services as registry_services
 from laobao.registry.models import Employer, EmploymentRelation, Person
 from laobao.registry.services import check_write
+from laobao.registry.signals import employment_started
 
 from . import rechecks
 from .models import FLEXIBLE_INSURANCES, BaseLimit, ContractKind, Enrollment, HireReport, Insurance, Reason
@@ -124,6 +125,7 @@ def enroll(*, user, person: Person, insurance: str, start_month: date, employer:
         raise _duplicate_error(insurance) from None
     audit.record("enrollment.enroll", object_type="enrollment", object_id=enrollment.pk,
                  region_path=region.path, after=snapshot(enrollment))
+    employment_started.send(sender=Enrollment, person=person, started=start)
     return enrollment
 
 

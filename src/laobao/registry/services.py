@@ -13,6 +13,7 @@ from laobao.core.identifiers import parse_citizen_id, parse_credit_code, parse_m
 from laobao.core.models import Region, RegionLevel
 from laobao.core.scoping import can, in_scope
 
+from . import signals
 from . import validation as v
 from .models import ConflictStatus, Employer, EmploymentRelation, MergeConflict, Person
 
@@ -264,6 +265,7 @@ def relation_start(*, user, person: Person, employer: Employer, start_date: date
         raise _overlap_error() from None
     audit.record("relation.start", object_type="relation", object_id=relation.pk, region_path=employer.region.path,
                  after=_relation_snapshot(relation))
+    signals.employment_started.send(sender=EmploymentRelation, person=person, started=start_date)
     return relation
 
 
