@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from laobao.core import services as core_services
@@ -14,6 +16,24 @@ from laobao.registry import services as registry
 #   Gusu 320508 ─ street S1 ─ community C11 (own), C12 (sibling)
 #               └ street S2 ─ community C21 (other street)
 #   Wuzhong 320506 ─ street S3 ─ community C31 (other district)
+
+
+_ID_RUN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def full_ids(text: str) -> list[str]:
+    """Valid 18-character citizen IDs written out in ``text`` (not runs of digits inside tokens, e.g. CSRF)."""
+    from laobao.core.errors import DomainError
+    from laobao.core.identifiers import parse_citizen_id
+
+    found = []
+    for run in _ID_RUN.findall(text):
+        try:
+            parse_citizen_id(run)
+        except DomainError:
+            continue
+        found.append(run)
+    return found
 
 
 def make_id(prefix6: str = "320508", birth: str = "19800101", seq: int = 123) -> str:

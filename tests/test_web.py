@@ -16,12 +16,11 @@ from django.utils import timezone
 from laobao.core.models import AuditEvent
 from laobao.registry.models import ConflictStatus, EmploymentRelation, MergeConflict, Person
 
-from conftest import make_id
+from conftest import full_ids, make_id
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "laobao"
 PASSWORD = "correct horse battery staple"  # the conftest's make_user password
 LOGIN_ERROR_ZH = "用户名或密码错误，或账户已被锁定"
-FULL_ID = re.compile(r"\d{17}[\dXx]")
 STAFF_PERSON_READERS = [("community_caseworker", "c11"), ("street_officer", "s1"), ("district_officer", "gusu"),
                         ("city_officer", "city"), ("inspector", "gusu"), ("arbitrator", "gusu")]
 
@@ -45,7 +44,7 @@ def _english(client):
 
 
 def assert_no_full_ids(html: str, *, allowed: set[str] = frozenset()):
-    found = [m for m in FULL_ID.findall(html) if m not in allowed]
+    found = [m for m in full_ids(html) if m not in allowed]
     assert found == [], f"unmasked ID-like numbers on the page: {found}"
 
 

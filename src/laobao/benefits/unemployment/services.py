@@ -22,6 +22,7 @@ from laobao.core.errors import DomainError
 from laobao.registry.models import Person
 from laobao.registry.services import check_write
 
+from ..claims import mark_rejected
 from ..models import (OPEN_CLAIM, Benefit, BenefitEvent, BenefitKind, BenefitRate, BenefitStatus, ClaimStatus,
                       EventKind, RateReason)
 from . import evaluate as ev
@@ -176,17 +177,8 @@ def reject(*, user, claim: UnemploymentClaim, reason_zh: str = "", reason_en: st
     """Refuse (second person); without a typed reason the failing checks are the reason."""
     claim = _locked(claim)
     _decider(user, claim)
-    failed = [r for r in claim.checks if not r["ok"]]
-    typed = (reason_zh or "").strip()
-    zh = typed or "；".join(r["zh"] for r in failed)
-    en = (reason_en or "").strip() or (typed if typed else "; ".join(r["en"] for r in failed))
-    if not zh:
-        raise _err("reason", "claim.reason_required", "所有条件均已满足：如不予核准，请写明理由（申请人会看到）",
-                   "every condition is met: to refuse, write the reason (the applicant will read it)")
     before = snapshot(claim)
-    claim.status, claim.checker, claim.decided_at = ClaimStatus.REJECTED, user, timezone.now()
-    claim.rejection_zh, claim.rejection_en = zh[:500], en[:500]
-    claim.save()
+    mark_rejected(claim, user, reason_zh, reason_en)
     audit.record("unemployment_claim.reject", object_type="unemployment_claim", object_id=claim.pk,
                  region_path=_path(claim.person), before=before, after=snapshot(claim))
     return claim
