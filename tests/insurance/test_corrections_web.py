@@ -86,7 +86,7 @@ def test_suspense_list_and_claim(client, world):
     emp = world["emp"]
     client.force_login(world["officer"])
     page = client.get(reverse("insurance:suspense")).content.decode()
-    assert "W2" in page and "W1" not in page
+    assert '<td class="code">W2</td>' in page and '<td class="code">W1</td>' not in page
     pk = Payment.objects.get(bank_ref="W2").pk
     url = reverse("insurance:suspense_claim", kwargs={"pk": pk})
     bad = client.post(url, {"payer_code": "91320000MA1XXXXXX0", "reason": "单位认领"})
