@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "laobao.ledger",
     "laobao.insurance",
     "laobao.benefits",
+    "laobao.employment",
     "laobao.kpi",
 ]
 

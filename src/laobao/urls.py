@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("laobao.policy.urls")),
     path("", include("laobao.insurance.urls")),
     path("benefits/", include("laobao.benefits.urls")),
+    path("employment/", include("laobao.employment.urls")),
 ]
