@@ -50,6 +50,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "conflict.resolve": _REGISTRY_WRITERS,
     "benefit.write": _REGISTRY_WRITERS,  # receive and recheck benefit claims (benefits app)
     "benefit.approve": frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),  # decide them (second person)
+    # employment services (issue 6): registration, certificates, assistance, referrals at the counter
+    "employment.write": _REGISTRY_WRITERS,
+    "employment.approve": frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),  # support applications
+    # vacancies: an employer posts its own; staff post for employers at the counter or a job fair
+    "vacancy.post": _REGISTRY_WRITERS | {Role.EMPLOYER_USER},
     "audit.read": frozenset({Role.AUDITOR}),
     "user.manage": frozenset({Role.SECURITY_ADMIN}),
 }
