@@ -13,15 +13,14 @@ The two rates carry the plan's targets from :mod:`laobao.kpi.targets` (《苏州
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Substr
 from django.utils import translation
 
 from laobao.core.models import Region, RegionLevel
+from laobao.kpi.districts import count_rows, district_labels, district_of, with_district
 from laobao.kpi.registry import Indicator, Row, register, share
 from laobao.kpi.selectors import month_end, scoped
 from laobao.kpi.targets import plan_target
@@ -29,9 +28,6 @@ from laobao.kpi.targets import plan_target
 from .models import BankAccount, Benefit, BenefitKind, BenefitRate, BenefitStatus, PaymentLine
 
 PATH = "person__residence_region__path"
-DISTRICT_PATH_LEN = 15
-_DISTRICT_PATH = re.compile(r"^/\d{6}/\d{6}/$")
-_NO_DISTRICT = ("", "未归属到区", "not in a district")
 KIND_EN = {"pension": "pension", "unemployment": "unemployment benefit", "injury_allowance": "disability allowance",
            "injury_dependant": "dependants' pension", "survivor": "survivors' benefit"}
 
@@ -42,19 +38,6 @@ def _in_payment(user, month: date, region: Region, kind: str | None = None):
     if kind:
         qs = qs.filter(kind=kind)
     return scoped(qs, user, region, PATH)
-
-
-def _by_district(qs):
-    return qs.annotate(district=Substr(PATH, 1, DISTRICT_PATH_LEN))
-
-
-def _district(path: str | None) -> str:
-    return path if _DISTRICT_PATH.match(path or "") else ""
-
-
-def _labels(paths: set[str]) -> dict[str, tuple[str, str, str]]:
-    labels = {r.path: (r.code, r.name, r.name_en or r.name) for r in Region.objects.filter(path__in=paths)}
-    return {p: labels.get(p, _NO_DISTRICT) for p in paths} | {"": _NO_DISTRICT}
 
 
 def _kind_zh(kind: str) -> str:
@@ -84,13 +67,14 @@ def average_pension(user, month: date, region: Region) -> list[Row]:
     """Average current monthly rate (fen) of pensions in payment by district, rounded half up exactly."""
     current = BenefitRate.objects.filter(benefit=OuterRef("pk"), from_month__lte=month).order_by(
         "-from_month", "-id").values("monthly_fen")[:1]
-    qs = _by_district(_in_payment(user, month, region, BenefitKind.PENSION).annotate(rate=Subquery(current)))
+    qs = with_district(_in_payment(user, month, region, BenefitKind.PENSION), PATH).annotate(
+        rate=Subquery(current))
     sums: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     for r in qs.values("district").annotate(s=Sum("rate"), n=Count("id")).order_by():
-        sums[_district(r["district"])] += r["s"] or 0
-        counts[_district(r["district"])] += r["n"]
-    labels = _labels({d for d in counts if d})
+        sums[district_of(r["district"])] += r["s"] or 0
+        counts[district_of(r["district"])] += r["n"]
+    labels = district_labels({d for d in counts if d})
     return [Row(key=(("district", labels[d][0]),), label_zh=labels[d][1], label_en=labels[d][2],
                 value=(2 * sums[d] + counts[d]) // (2 * counts[d]))
             for d in sorted(counts, key=lambda d: labels[d][0])]
@@ -98,19 +82,8 @@ def average_pension(user, month: date, region: Region) -> list[Row]:
 
 def beneficiaries(user, month: date, region: Region) -> list[Row]:
     """Benefits in payment by kind and district (one person may hold several kinds)."""
-    counts = _by_district(_in_payment(user, month, region)).values("kind", "district").annotate(
-        n=Count("id")).order_by()
-    merged: Counter[tuple[str, str]] = Counter()
-    for c in counts:
-        merged[(c["kind"], _district(c["district"]))] += c["n"]
-    labels = _labels({d for _, d in merged if d})
-    order = {v: i for i, v in enumerate(BenefitKind.values)}
-    rows = []
-    for kind, d in sorted(merged, key=lambda k: (order.get(k[0], 99), labels[k[1]][0])):
-        code, d_zh, d_en = labels[d]
-        rows.append(Row(key=(("kind", kind), ("district", code)), label_zh=f"{_kind_zh(kind)} · {d_zh}",
-                        label_en=f"{KIND_EN.get(kind, kind)} · {d_en}", value=merged[(kind, d)]))
-    return rows
+    return count_rows(_in_payment(user, month, region), PATH, "kind", order=BenefitKind.values,
+                      labels=lambda kind: (_kind_zh(kind), KIND_EN.get(kind, kind)))
 
 
 register(plan_target("benefits.pension_bank_payment_rate").indicator(

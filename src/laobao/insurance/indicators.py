@@ -9,16 +9,14 @@ targets (kpi/targets.py: ≥ 96 %, 四(二)1 and 四(二)2).
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Q, Sum
 from django.utils import translation
 
 from laobao.core.models import Region
+from laobao.kpi.districts import count_rows
 from laobao.kpi.registry import Indicator, Row, register, share
 from laobao.kpi.selectors import month_end, scoped
 from laobao.kpi.targets import plan_target
@@ -29,9 +27,6 @@ from .models import Allocation, BillItem, Enrollment, Insurance
 INSURANCE_EN = {"pension": "pension", "medical": "medical", "unemployment": "unemployment",
                 "injury": "work injury", "maternity": "maternity"}
 PAID_KINDS = ("principal", "credit_used")
-DISTRICT_PATH_LEN = 15
-_DISTRICT_PATH = re.compile(r"^/\d{6}/\d{6}/$")
-_NO_DISTRICT = ("", "未归属到区", "not in a district")
 
 
 def _zh(code: str) -> str:
@@ -39,28 +34,12 @@ def _zh(code: str) -> str:
         return str(Insurance(code).label)
 
 
-def _districts(paths: set[str]) -> dict[str, tuple[str, str, str]]:
-    labels = {r.path: (r.code, r.name, r.name_en or r.name) for r in Region.objects.filter(path__in=paths)}
-    return {p: labels.get(p, _NO_DISTRICT) for p in paths} | {"": _NO_DISTRICT}
-
-
 def insured_by_insurance(user, month: date, region: Region) -> list[Row]:
     """Enrollments covering ``month`` (one per person and insurance), by insurance and residence district."""
     qs = Enrollment.objects.filter(start_month__lte=month).filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
-    counts = (scoped(qs, user, region, "person__residence_region__path")
-              .annotate(district=Substr("person__residence_region__path", 1, DISTRICT_PATH_LEN))
-              .values("insurance", "district").annotate(n=Count("id")).order_by())
-    merged: Counter[tuple[str, str]] = Counter()
-    for c in counts:
-        merged[(c["insurance"], c["district"] if _DISTRICT_PATH.match(c["district"] or "") else "")] += c["n"]
-    labels = _districts({d for _, d in merged if d})
-    order = {v: i for i, v in enumerate(Insurance.values)}
-    rows = []
-    for ins, district in sorted(merged, key=lambda k: (order.get(k[0], 99), labels[k[1]][0])):
-        code, d_zh, d_en = labels[district]
-        rows.append(Row(key=(("insurance", ins), ("district", code)), label_zh=f"{_zh(ins)} · {d_zh}",
-                        label_en=f"{INSURANCE_EN[ins]} · {d_en}", value=merged[(ins, district)]))
-    return rows
+    path = "person__residence_region__path"
+    return count_rows(scoped(qs, user, region, path), path, "insurance", order=Insurance.values,
+                      labels=lambda ins: (_zh(ins), INSURANCE_EN[ins]))
 
 
 def _year_items(user, month: date, region: Region):

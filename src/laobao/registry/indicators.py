@@ -7,15 +7,13 @@ in SQL; nothing loops over rows in Python.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from datetime import date
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 from django.utils import translation
 
 from laobao.core.models import Region
+from laobao.kpi.districts import count_rows
 from laobao.kpi.registry import Indicator, Row, register
 from laobao.kpi.selectors import month_cut, month_end, scoped
 
@@ -28,24 +26,12 @@ EMPLOYER_TYPE_EN = {
     "hmt": "Hong Kong, Macao or Taiwan-invested enterprise", "public_institution": "public institution",
     "government": "government body", "individual_business": "individual business", "other": "other",
 }
-# A district's path is the city code and the district code: "/320500/320508/" (GB/T 2260, 6 digits each).
-DISTRICT_PATH_LEN = 15
-_DISTRICT_PATH = re.compile(r"^/\d{6}/\d{6}/$")
 
 
 def _persons(user, month: date, region: Region):
     """Persons registered by the end of ``month`` whose residence lies in ``region`` (and the user's scope)."""
     qs = Person.objects.filter(created_at__lt=month_cut(month))
     return scoped(qs, user, region, "residence_region__path")
-
-
-_NO_DISTRICT = ("", "未归属到区", "not in a district")
-
-
-def _district_labels(paths: set[str]) -> dict[str, tuple[str, str, str]]:
-    """district path → (code, Chinese name, English name); "" → not in a district."""
-    labels = {r.path: (r.code, r.name, r.name_en or r.name) for r in Region.objects.filter(path__in=paths)}
-    return {path: labels.get(path, _NO_DISTRICT) for path in paths} | {"": _NO_DISTRICT}
 
 
 def _zh(choices, value: str) -> str:
@@ -65,23 +51,8 @@ def persons_total(user, month: date, region: Region) -> int:
 
 
 def persons_by_hukou(user, month: date, region: Region) -> list[Row]:
-    counts = (
-        _persons(user, month, region)
-        .annotate(district=Substr("residence_region__path", 1, DISTRICT_PATH_LEN))
-        .values("hukou_type", "district").annotate(n=Count("id")).order_by()
-    )
-    merged: Counter[tuple[str, str]] = Counter()
-    for c in counts:
-        merged[(c["hukou_type"], c["district"] if _DISTRICT_PATH.match(c["district"]) else "")] += c["n"]
-    labels = _district_labels({district for _, district in merged if district})
-    order = {value: i for i, value in enumerate(HukouType.values)}
-    rows = []
-    for hukou, district in sorted(merged, key=lambda k: (order.get(k[0], 99), k[0], labels[k[1]][0])):
-        code, district_zh, district_en = labels[district]
-        hukou_zh, hukou_en = _hukou_labels(hukou)
-        rows.append(Row(key=(("hukou_type", hukou), ("district", code)), label_zh=f"{hukou_zh} · {district_zh}",
-                        label_en=f"{hukou_en} · {district_en}", value=merged[(hukou, district)]))
-    return rows
+    return count_rows(_persons(user, month, region), "residence_region__path", "hukou_type",
+                      order=HukouType.values, labels=_hukou_labels)
 
 
 def employers_by_ownership(user, month: date, region: Region) -> list[Row]:
