@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from laobao.benefits import services
-from laobao.benefits.models import Benefit, BenefitEvent
+from laobao.benefits.models import Benefit, BenefitEvent, PaymentLine
 from laobao.core.context import acting_as
 from laobao.core.models import Role
 from laobao.kpi.registry import get
@@ -60,6 +60,13 @@ def test_bank_paid_rate(world):
     assert ind.compute(None, FEB, world["city"]) == Decimal("0.00")      # no February run
     assert ind.target.direction == "≥" and ind.target.value == Decimal("100")
     assert "四(二)1" in ind.target.source
+
+
+def test_bank_paid_rate_leaves_out_a_rejected_line(world, tmp_path):
+    # The bank returns p5's March line as rejected (account closed): p1 alone of 4 is paid through a bank → 25.00 %
+    line = PaymentLine.objects.get(person__name="戊", run__month=MAR, benefit__kind="pension")
+    fx.take_returns(fx.returns_file(tmp_path / "r.csv", [(line.id, "rejected", "账户已销户", "2026-03-15")]))
+    assert get("benefits.pension_bank_payment_rate").compute(None, MAR, world["city"]) == Decimal("25.00")
 
 
 def test_community_managed_rate(world):

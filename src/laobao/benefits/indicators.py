@@ -25,7 +25,7 @@ from laobao.kpi.registry import Indicator, Row, register, share
 from laobao.kpi.selectors import month_end, scoped
 from laobao.kpi.targets import plan_target
 
-from .models import BankAccount, Benefit, BenefitKind, BenefitRate, BenefitStatus, PaymentLine
+from .models import BankAccount, Benefit, BenefitKind, BenefitRate, BenefitStatus, PaymentLine, ReturnOutcome
 
 PATH = "person__residence_region__path"
 KIND_EN = {"pension": "pension", "unemployment": "unemployment benefit", "injury_allowance": "disability allowance",
@@ -46,11 +46,13 @@ def _kind_zh(kind: str) -> str:
 
 
 def bank_paid_rate(user, month: date, region: Region):
-    """Pensions in payment with a current bank account at the month end and a payroll line in the month's run."""
+    """Pensions in payment with a current bank account at the month end and a payroll line in the month's run
+    that the bank did not return as rejected (pending or paid)."""
     end = month_end(month)
     account = BankAccount.objects.filter(person=OuterRef("person"), opened_on__lte=end).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-    line = PaymentLine.objects.filter(benefit=OuterRef("pk"), run__month=month)
+    line = PaymentLine.objects.filter(benefit=OuterRef("pk"), run__month=month).exclude(
+        payment_return__outcome=ReturnOutcome.REJECTED)
     qs = _in_payment(user, month, region, BenefitKind.PENSION).annotate(acc=Exists(account), paid=Exists(line))
     got = qs.aggregate(n=Count("id"), bank=Count("id", filter=Q(acc=True, paid=True)))
     return share(got["bank"], got["n"])
@@ -88,9 +90,9 @@ def beneficiaries(user, month: date, region: Region) -> list[Row]:
 
 register(plan_target("benefits.pension_bank_payment_rate").indicator(
     compute=bank_paid_rate,
-    definition_zh="当月在发的基本养老金中，月末有有效代发银行账户且当月代发批次有发放记录的比例；按退休人员现居住地区划统计。",
+    definition_zh="当月在发的基本养老金中，月末有有效代发银行账户且当月代发批次有未被银行退回的发放记录的比例；按退休人员现居住地区划统计。",
     definition_en="Share of pensions in payment in the month that have a current bank account at the month end and a "
-                  "line in the month's payroll run; counted by the retiree's residence region.",
+                  "line in the month's payroll run that the bank did not return as rejected; counted by the retiree's residence region.",
 ))
 register(plan_target("benefits.retiree_community_management_rate").indicator(
     compute=community_managed_rate,
