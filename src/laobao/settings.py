@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "laobao.insurance",
     "laobao.benefits",
     "laobao.employment",
+    "laobao.training",
     "laobao.kpi",
 ]
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("laobao.insurance.urls")),
     path("benefits/", include("laobao.benefits.urls")),
     path("employment/", include("laobao.employment.urls")),
+    path("training/", include("laobao.training.urls")),
 ]

@@ -55,6 +55,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "employment.approve": frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),  # support applications
     # vacancies: an employer posts its own; staff post for employers at the counter or a job fair
     "vacancy.post": _REGISTRY_WRITERS | {Role.EMPLOYER_USER},
+    "training.write": _REGISTRY_WRITERS,  # courses, enrolments, results, certificates at the counter
     "audit.read": frozenset({Role.AUDITOR}),
     "user.manage": frozenset({Role.SECURITY_ADMIN}),
 }
