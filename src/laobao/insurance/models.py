@@ -220,13 +220,18 @@ class BillItem(models.Model):
     adjustment that lowers what was due is negative and is settled as credit.
     """
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="items", db_constraint=False)  # ADR 0010
+    # ADR 0010; no index of its own: the unique (bill, insurance, month) index serves every lookup by bill (0007)
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="items", db_constraint=False, db_index=False)
     insurance = models.CharField(max_length=16, choices=Insurance.choices)
     month = models.DateField()
     employer_fen = models.BigIntegerField()
     employee_fen = models.BigIntegerField()
     account_fen = models.BigIntegerField(default=0)
     due_fen = models.BigIntegerField()
+    # Σ principal + credit_used allocated to the item (reversing rows included), kept by the DATABASE: a trigger
+    # on insurance_allocation adds every inserted row; no code writes it, the item's other columns stay
+    # append-only, and reconcile proves it equals Σ allocations (migration 0007, ADR 0015).
+    paid_fen = models.BigIntegerField(db_default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -292,8 +297,11 @@ class Payment(models.Model):
     bank_ref = models.CharField(max_length=64, unique=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     payer_code = models.CharField(max_length=18)
-    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    # no single-column indexes: (employer, paid_on) and (person, paid_on) below serve every lookup (migration 0007)
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="payments",
+                                 db_index=False)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="payments",
+                               db_index=False)
     amount_fen = models.BigIntegerField()
     paid_on = models.DateField()
     source = models.CharField(max_length=200, blank=True, default="")
@@ -326,7 +334,7 @@ class Allocation(models.Model):
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
                                 db_constraint=False)  # ADR 0010
     item = models.ForeignKey(BillItem, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
-                             db_constraint=False)
+                             db_constraint=False, db_index=False)  # allocation_item_paid below leads with item
     kind = models.CharField(max_length=12, choices=AllocationKind.choices)
     amount_fen = models.BigIntegerField()
     allocated_on = models.DateField()

@@ -16,6 +16,7 @@ from laobao.ledger.selectors import balances
 
 from laobao.registry.models import Person
 
+from .collection import paid as _paid  # noqa: F401 — registers insurance.paid_equals_allocations (ADR 0015)
 from .models import (Allocation, AllocationKind, Bill, BillItem, Contribution, CreditRefund, Payment, PaymentClaim,
                      PaymentReversal)
 

@@ -20,7 +20,7 @@ from laobao.ledger.models import JournalLine
 from laobao.registry.models import Employer, Person
 from laobao.registry.selectors import employers_visible, persons_visible
 
-from .models import Allocation, Bill, BillItem, Contribution, Enrollment, Insurance, Payment
+from .models import Bill, BillItem, Contribution, Enrollment, Insurance, Payment
 
 
 def enrollments_visible(user) -> QuerySet[Enrollment]:
@@ -47,9 +47,10 @@ def active_on(qs: QuerySet[Enrollment], month: date) -> QuerySet[Enrollment]:
 
 # --- the contribution record, accounts, bills (issue 4 "what people see") ---------------------------------
 #
-# Paid of a bill item = Σ Allocation.amount_fen of kinds principal + credit_used (models.Allocation). The
-# collection module ``laobao.insurance.collection.arrears`` (imported lazily) gives ``paid_by_item`` and
-# ``arrears_items`` (aging and late fees); without it paid is summed here and arrears are not listed.
+# Paid of a bill item = Σ Allocation.amount_fen of kinds principal + credit_used (models.Allocation), reversing
+# rows included; the database keeps it as ``BillItem.paid_fen`` (migration 0007, proved by reconcile). The
+# collection module ``laobao.insurance.collection.arrears`` (imported lazily) gives ``arrears_items`` (aging and
+# late fees) and paid as of an earlier date; without it arrears are not listed.
 
 PAID_KINDS = ("principal", "credit_used")
 PAID, PARTLY, UNPAID, TRANSFERRED = "paid", "partly_paid", "unpaid", "transferred"
@@ -63,6 +64,8 @@ COLUMNS = {
     "injury": ("injury_base", "injury_employer", None),
     "maternity": ("maternity_base", "maternity_employer", None),
 }
+_CHUNK = 900  # ids per IN list (SQLite's parameter limit on old builds is 999)
+
 
 def _arrears_module():
     """The collection helper's arrears module, or None while it does not exist."""
@@ -73,16 +76,14 @@ def _arrears_module():
 
 
 def paid_by_item(item_ids) -> dict[int, int]:
-    """item id → paid fen (Σ principal + credit_used); items with nothing paid are absent."""
-    ids = list(item_ids)
-    if not ids:
-        return {}
-    module = _arrears_module()
-    if module is not None and hasattr(module, "paid_by_item"):
-        return {k: v for k, v in module.paid_by_item(ids).items() if v}
-    rows = (Allocation.objects.filter(item_id__in=ids, kind__in=PAID_KINDS).values("item_id")
-            .annotate(s=Sum("amount_fen")).order_by())
-    return {r["item_id"]: r["s"] for r in rows}
+    """item id → paid fen (Σ principal + credit_used, reversals netted); items with nothing paid are absent.
+
+    Read from ``BillItem.paid_fen`` (kept by the database from the allocations, migration 0007)."""
+    ids, out = list(item_ids), {}
+    for i in range(0, len(ids), _CHUNK):
+        out.update(BillItem.objects.filter(pk__in=ids[i:i + _CHUNK]).exclude(paid_fen=0)
+                   .values_list("pk", "paid_fen"))
+    return out
 
 
 def item_status(due: int, paid: int) -> str:
@@ -107,40 +108,44 @@ def data_current_to() -> date | None:
 
 
 _DATA_COLS = tuple(c for cols in COLUMNS.values() for c in cols if c)
-# Two constant queries (values as parameters): the person's lines with their bill and employer, and the items
-# of those bills with what was paid on each (Σ principal + credit_used). Raw SQL: the ORM's query building and
-# per-row converters cost more than the queries themselves for a 240-month record (bench/insurance_record.py);
-# months travel as ISO text (CAST … AS TEXT is 'YYYY-MM-DD' on both backends) and only the record's become dates.
-# The lines also carry, computed once per query (uncorrelated), the city-wide current-to month and whether the
-# person has transfers in: two round trips less per record (PostgreSQL on a busy machine: each one waits for a core).
+# Status of a bill item in SQL, the rule of ``item_status`` (a test holds the two equal): 2 paid, 1 partly, 0 unpaid.
+_STATUS_CASE = ("CASE WHEN {due} <= 0 OR {paid} >= {due} THEN 2 WHEN {paid} > 0 THEN 1 ELSE 0 END")
+_STATUS_OF = (UNPAID, PARTLY, PAID)
+_SHIFT = {ins: 2 * n for n, ins in enumerate(COLUMNS)}  # two bits per insurance in a line's status code
+# The statuses of a line's items — the items of its bill for its month, one per insurance — as one number: the
+# status of each shifted into its insurance's two bits (an insurance without an item reads 0 = unpaid). Paid is
+# ``BillItem.paid_fen``, kept by the database from the allocations (Σ principal + credit_used, reversals netted;
+# migration 0007, ADR 0015): no probe into the allocations (1,200 for a 240-month record before) and no second
+# query (one round trip per record less).
+_ITEM_STATUS_SQL = (
+    "(SELECT SUM(CASE i.insurance " + " ".join(f"WHEN '{ins}' THEN {1 << shift}" for ins, shift in _SHIFT.items())
+    + " ELSE 0 END * " + _STATUS_CASE.format(due="i.due_fen", paid="i.paid_fen") + ")"
+    " FROM insurance_billitem i WHERE i.bill_id = c.bill_id AND i.month = c.month)"
+)
+# One constant query (values as parameters): the person's lines with their bill, employer and item statuses. Raw
+# SQL: the ORM's query building and per-row converters cost more than the query itself for a 240-month record
+# (bench/insurance_record.py); months travel as ISO text (CAST … AS TEXT is 'YYYY-MM-DD' on both backends) and
+# only the record's become dates. The lines also carry, computed once per query (uncorrelated), the city-wide
+# current-to month and whether the person has transfers in: fewer round trips per record (PostgreSQL on a busy
+# machine: each one waits for a core).
 _LINES_SQL = (
     "SELECT c.bill_id, CAST(c.month AS TEXT), c.adjustment, c.account, CAST(b.month AS TEXT), b.employer_id, e.name, "
     + ", ".join("c." + col for col in _DATA_COLS) +
     ", (SELECT CAST(MAX(month) AS TEXT) FROM insurance_bill),"
-    " EXISTS (SELECT 1 FROM insurance_transfer t WHERE t.person_id = %s AND t.direction = 'in')"
+    " EXISTS (SELECT 1 FROM insurance_transfer t WHERE t.person_id = %s AND t.direction = 'in'), "
+    + _ITEM_STATUS_SQL +
     " FROM insurance_contribution c JOIN insurance_bill b ON b.id = c.bill_id"
     " LEFT JOIN registry_employer e ON e.id = b.employer_id WHERE c.person_id = %s"
 )
 _ORDER_SQL = " ORDER BY c.month, c.adjustment, c.bill_id"
 _LINES_ALL_SQL = _LINES_SQL + _ORDER_SQL
 _LINES_OF_EMPLOYER_SQL = _LINES_SQL + " AND b.employer_id = %s" + _ORDER_SQL
-# Paid of a bill item in SQL — the one place the record says it; it must agree with paid_by_item: the
-# allocations joined to the item ``i`` (alias ``a``) whose amounts sum to its paid (reversing rows carry negative
-# amounts, models.Allocation). One row per item and allocation (an item with none: one row, amount NULL); the
-# sum is taken in _item_index. A join, not a correlated SUM per item (15-25 % less time for this query in both
-# databases); each of the 1,200 probes of a 240-month record reads only the index allocation_item_paid (0006).
-_PAID_JOIN_SQL = "LEFT JOIN insurance_allocation a ON a.item_id = i.id AND a.kind IN ('principal', 'credit_used')"
-_ITEMS_SQL = (
-    "SELECT i.bill_id, i.insurance, CAST(i.month AS TEXT), i.due_fen, a.amount_fen"
-    " FROM insurance_billitem i " + _PAID_JOIN_SQL +
-    " WHERE i.bill_id IN (SELECT bill_id FROM insurance_contribution WHERE person_id = %s)"
-)
 # Positions in a row of _LINES_SQL: bill, month (text), adjustment, account, bill month, employer id and name,
-# then per insurance (insurance, base, employer share, employee share or None, is pension).
+# then per insurance (insurance, base, employer share, employee share or None, is pension, status shift).
 _BILL, _MONTH, _ADJ, _ACCOUNT, _BILL_MONTH, _EMPLOYER, _EMPLOYER_NAME = range(7)
-_CURRENT_TO, _HAS_TRANSFERS = 7 + len(_DATA_COLS), 8 + len(_DATA_COLS)
+_CURRENT_TO, _HAS_TRANSFERS, _STATUS = 7 + len(_DATA_COLS), 8 + len(_DATA_COLS), 9 + len(_DATA_COLS)
 _SLOTS = tuple((ins, 7 + _DATA_COLS.index(base), 7 + _DATA_COLS.index(er), 7 + _DATA_COLS.index(ee) if ee else None,
-                ins == "pension") for ins, (base, er, ee) in COLUMNS.items())
+                ins == "pension", _SHIFT[ins]) for ins, (base, er, ee) in COLUMNS.items())
 
 
 def _contributions(user, person: Person) -> list[tuple]:
@@ -152,28 +157,13 @@ def _contributions(user, person: Person) -> list[tuple]:
     return prepared.fetchall(sql, params)
 
 
-def _item_index(person: Person) -> dict[tuple, str]:
-    """(bill, insurance, month) → status of every item of the bills carrying the person's lines."""
-    rows = prepared.fetchall(_ITEMS_SQL, [person.pk])
-    status: dict[tuple, str] = {}
-    paid_of: dict[tuple, int] = {}
-    for bill, ins, month, due, amount in rows:
-        key = (bill, ins, month)
-        paid = amount or 0
-        if key in paid_of:  # the item's second or later allocation
-            paid += paid_of[key]
-        paid_of[key] = paid
-        status[key] = item_status(due, paid)
-    return status
-
-
 def _merge_status(a: str, b: str) -> str:
     if a == b:
         return a
     return PAID if {a, b} <= {PAID, TRANSFERRED} else PARTLY
 
 
-def _fold(rows: list[tuple], status_of: dict) -> dict[tuple, dict]:
+def _fold(rows: list[tuple]) -> dict[tuple, dict]:
     """Record rows keyed (month as ISO text, payer): regular lines, then adjustments folded into their month with
     a marker.
 
@@ -181,16 +171,15 @@ def _fold(rows: list[tuple], status_of: dict) -> dict[tuple, dict]:
     contribution) needs only the regular line paid: an unpaid top-up lowers no month count.
     """
     out: dict[tuple, dict] = {}
-    status_get = status_of.get
     for row in rows:
-        bill, month_key, adjustment = row[_BILL], row[_MONTH], row[_ADJ]
+        month_key, adjustment = row[_MONTH], row[_ADJ]
         key = (month_key, row[_EMPLOYER])
         rec = out.get(key)
         if rec is None:
             rec = out[key] = {"month": date.fromisoformat(month_key), "employer_id": row[_EMPLOYER],
                               "employer": row[_EMPLOYER_NAME] or "", "transfer": "", "cells": {}}
-        cells = rec["cells"]
-        for ins, base_at, er_at, ee_at, pension in _SLOTS:
+        cells, code = rec["cells"], row[_STATUS] or 0
+        for ins, base_at, er_at, ee_at, pension, shift in _SLOTS:
             base, er = row[base_at], row[er_at]
             if base is None and er is None:
                 continue
@@ -198,7 +187,7 @@ def _fold(rows: list[tuple], status_of: dict) -> dict[tuple, dict]:
             ee = (row[ee_at] or 0) if ee_at is not None else 0
             due = er + ee
             account = (row[_ACCOUNT] or 0) if pension else 0
-            status = status_get((bill, ins, month_key), UNPAID)
+            status = _STATUS_OF[(code >> shift) & 3]
             cell = cells.get(ins)
             if cell is None:
                 cells[ins] = cell = {"base_fen": base or 0, "employer_fen": er, "employee_fen": ee, "due_fen": due,
@@ -292,8 +281,7 @@ def person_record(user, person: Person, *, year: int | None = None) -> dict:
     """
     _check_person(user, person)
     rows = _contributions(user, person)
-    items = _item_index(person) if rows else {}
-    folded = _fold(rows, items)
+    folded = _fold(rows)
     if rows:
         current_to, transfers = rows[0][_CURRENT_TO], rows[0][_HAS_TRANSFERS]
         current_to = date.fromisoformat(current_to) if current_to else None

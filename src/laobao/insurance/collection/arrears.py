@@ -42,12 +42,16 @@ def _payer(payer) -> tuple[dict, str]:
 
 
 def paid_by_item(item_ids, on: date | None = None) -> dict[int, int]:
-    """Σ principal + credit_used per item (allocated on or before ``on`` when given), fen."""
+    """Σ principal + credit_used per item (allocated on or before ``on`` when given), fen.
+
+    Without ``on``: ``BillItem.paid_fen``, kept by the database (migration 0007); with it, the allocations."""
     ids, out = list(item_ids), {}
     for i in range(0, len(ids), CHUNK):
-        qs = Allocation.objects.filter(item_id__in=ids[i:i + CHUNK], kind__in=USED)
-        if on is not None:
-            qs = qs.filter(allocated_on__lte=on)
+        chunk = ids[i:i + CHUNK]
+        if on is None:
+            out.update(BillItem.objects.filter(pk__in=chunk).values_list("pk", "paid_fen"))
+            continue
+        qs = Allocation.objects.filter(item_id__in=chunk, kind__in=USED, allocated_on__lte=on)
         out.update(qs.values("item_id").annotate(s=Sum("amount_fen")).values_list("item_id", "s"))
     return {i: out.get(i, 0) for i in ids}
 

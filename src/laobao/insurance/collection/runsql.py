@@ -41,15 +41,13 @@ PERSONS_BY_CODE = "SELECT p.citizen_id, p.id FROM collection_run r JOIN registry
 PAYMENTS_BY_REF = ("SELECT p.bank_ref, p.channel, p.payer_code, p.amount_fen, p.paid_on "
                    "FROM collection_run r JOIN insurance_payment p ON p.bank_ref = r.k")
 
-# The run's payers are rows ("employer", id) / ("person", id) in collection_run.
+# The run's payers are rows ("employer", id) / ("person", id) in collection_run. What an item still owes is
+# due − paid_fen (kept by the database from the allocations, insurance migration 0007): no join over allocations.
 _OUTSTANDING = """
-    SELECT i.id, b.{col}, i.month, i.insurance, i.due_fen - COALESCE(SUM(a.amount_fen), 0)
+    SELECT i.id, b.{col}, i.month, i.insurance, i.due_fen - i.paid_fen
       FROM collection_run r
       JOIN insurance_bill b ON r.k = '{kind}' AND b.{col} = r.n
-      JOIN insurance_billitem i ON i.bill_id = b.id AND i.due_fen > 0
-      LEFT JOIN insurance_allocation a ON a.item_id = i.id AND a.kind IN """ + USED_SQL + """
-     GROUP BY i.id, b.{col}, i.month, i.insurance, i.due_fen
-    HAVING COALESCE(SUM(a.amount_fen), 0) < i.due_fen"""
+      JOIN insurance_billitem i ON i.bill_id = b.id AND i.due_fen > 0 AND i.paid_fen < i.due_fen"""
 OUTSTANDING_EMPLOYER = _OUTSTANDING.format(col="employer_id", kind="employer")
 OUTSTANDING_PERSON = _OUTSTANDING.format(col="person_id", kind="person")
 
@@ -74,16 +72,12 @@ CREDITS = """
      GROUP BY a.code"""
 
 # The contribution lines (item, person, account) of the pension items allocated from allocation id %s on
-# and now fully paid, ordered by item.
+# and now fully paid (paid_fen = due_fen, insurance migration 0007), ordered by item.
 ACCOUNT_LINES = """
     SELECT f.id, c.person_id, c.account
-      FROM (SELECT i.id, i.bill_id, i.month
-              FROM insurance_billitem i
-              JOIN insurance_allocation a ON a.item_id = i.id AND a.kind IN """ + USED_SQL + """
-             WHERE i.insurance = 'pension'
-               AND i.id IN (SELECT item_id FROM insurance_allocation WHERE id >= %s AND kind IN """ + USED_SQL + """)
-             GROUP BY i.id, i.bill_id, i.month, i.due_fen
-            HAVING SUM(a.amount_fen) = i.due_fen) f
+      FROM insurance_billitem f
       JOIN insurance_contribution c ON c.bill_id = f.bill_id AND c.month = f.month
-     WHERE c.account IS NOT NULL AND c.account <> 0
+     WHERE f.insurance = 'pension' AND f.paid_fen = f.due_fen
+       AND f.id IN (SELECT item_id FROM insurance_allocation WHERE id >= %s AND kind IN """ + USED_SQL + """)
+       AND c.account IS NOT NULL AND c.account <> 0
      ORDER BY f.id, c.id"""

@@ -26,7 +26,7 @@ from laobao.core.errors import DomainError
 from laobao.ledger.batch import post_columns, write_columns
 
 from ..models import Allocation, AllocationKind, Payment
-from . import paymentfile, postings, runsql
+from . import paid, paymentfile, postings, runsql
 from .paymentfile import PaymentRow, RowError
 from .settle import EMPLOYER, PERSON, Money, _day, credit_balances, payer_code, settle
 
@@ -202,8 +202,9 @@ def _allocate(run: list[tuple], on: date, progress, credit_payers: list[str] | N
                pieces.amount + [held[n] for n in kept],
                [d.isoformat() for d in pieces.day] + [run[n][4].isoformat() for n in kept]]
     count = len(columns[0])
-    write_columns("insurance_allocation", ("id", "payment_id", "item_id", "kind", "amount_fen", "allocated_on"),
-                  [np.arange(first, first + count, dtype=np.int64), *columns])
+    with paid.batch(first):  # the items' stored paid (BillItem.paid_fen) in one grouped UPDATE
+        write_columns("insurance_allocation", ("id", "payment_id", "item_id", "kind", "amount_fen", "allocated_on"),
+                      [np.arange(first, first + count, dtype=np.int64), *columns])
     reset_sequences(Allocation)
     return pieces, {"first": first, "held": held}
 
