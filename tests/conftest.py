@@ -131,3 +131,44 @@ def _keep_test_connection_open(monkeypatch):
     from django.core.management import base
 
     monkeypatch.setattr(base.connections, "close_all", lambda: None)
+
+
+@pytest.fixture
+def parameter_tree(tmp_path, monkeypatch):
+    """A copy of the shipped parameter tree with files replaced: ``put(rel, yaml_text)`` writes
+    ``<topic>/<name>.yaml`` into the copy and makes it the tree this process (``params.ROOT``) and its
+    subprocesses (``LAOBAO_PARAMETERS``) read. For values the shipped tree does not have (yet)."""
+    import shutil
+
+    from laobao.policy import params
+
+    root = tmp_path / "parameters"
+
+    def put(rel: str, text: str):
+        if not root.exists():
+            shutil.copytree(params.SHIPPED, root)
+        (root / rel).write_text(text, encoding="utf-8")
+        monkeypatch.setattr(params, "ROOT", root)
+        monkeypatch.setenv("LAOBAO_PARAMETERS", str(root))
+        return root
+
+    return put
+
+
+TRAINING_SUBSIDY_YAML = """\
+description: test copy / test copy
+label: {zh: 培训补贴标准（每人）, en: training subsidy per trainee}
+unit: table
+table_unit: fen
+values:
+  2006-01-01:
+    value: {reemployment: 60000, entrepreneurship: 100000, rural: 40000, enterprise: 30000}
+    reference: test fixture (not a Suzhou figure)
+    status: unverified
+"""
+
+
+@pytest.fixture
+def training_subsidy_values(parameter_tree):
+    """Training subsidy standards for tests (the shipped parameter has none: no citable notice was found)."""
+    return parameter_tree("training/subsidy_per_trainee.yaml", TRAINING_SUBSIDY_YAML)

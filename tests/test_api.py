@@ -32,7 +32,8 @@ EXPECTED_OPERATIONS = {
     "GET /persons/{person_id}/record", "GET /persons/{person_id}/accounts", "GET /employers/{employer_id}/bills",
     "GET /employers/{employer_id}/arrears", "GET /bills/{bill_id}",
     "GET /benefits/persons/{person_id}/claims", "GET /benefits/claims/{claim_no}",
-    "GET /benefits/persons/{person_id}/payments",
+    "GET /benefits/persons/{person_id}/payments", "GET /benefits/injury/{case_no}",
+    "GET /vacancies", "GET /persons/{person_id}/matches",
 }
 
 

@@ -63,7 +63,7 @@ def server(tmp_path_factory):
         proc.kill()
         pytest.fail("laobao serve did not start")
     try:
-        yield {"url": f"http://127.0.0.1:{port}", "db": db}
+        yield {"url": f"http://127.0.0.1:{port}", "db": db, "run": run, "env": env}
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -186,4 +186,114 @@ def test_employer_reports_a_hire_and_the_officer_reads_a_contribution_record(ser
     assert "2025-03" in text
     page.goto(f"{base}/persons/{person_id}/")
     assert name in page.content()
+    page.close()
+
+
+# The pension claim flow (issue 5): counter → second person → payroll → the person's benefits page.
+_WORKED_PERSON = """
+import django
+django.setup()
+from laobao.core.context import acting_as
+from laobao.core.models import Region
+from laobao.registry import services as registry
+import claim_fixtures as fx
+from conftest import make_id
+
+def make_person(region, name, citizen_id):
+    with acting_as(None, username="browser-test"):
+        return registry.person_register(user=None, citizen_id=citizen_id, name=name, hukou_type="urban",
+                                        hukou_region_code="320508", residence_region_code=region.code,
+                                        mobile="13912349901")
+
+person = fx.person_born(make_person, Region.objects.get(code="{community}"), seq=977, name="洪泽乙")
+fx.limits()
+fx.record(person, person.residence_region)
+fx.account(person)
+print(person.pk)
+"""
+
+
+def _worked_person(server, community: str) -> int:
+    """The pension-claim tests' worked person (tests/benefits/claim_fixtures.py), written into the server's
+    database by a short Python process with the server's settings (pytest's own database is another one)."""
+    tests = Path(__file__).parent
+    env = {**server["env"], "DJANGO_SETTINGS_MODULE": "laobao.settings",
+           "PYTHONPATH": os.pathsep.join([str(tests), str(tests / "benefits"), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", _WORKED_PERSON.replace("{community}", community)], env=env,
+                          text=True, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+def _login_as(browser, base, username):
+    page = browser.new_page(locale="zh-CN")
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/")
+    return page
+
+
+def test_pension_claim_approved_by_a_second_person_then_paid_by_the_payroll(server, browser):
+    """A caseworker previews and receives the claim and records the 代发账户; a district officer approves
+    on the claim page; `laobao payroll --month` pays the back months in one line the benefits page shows."""
+    from datetime import date
+
+    base, db, run = server["url"], server["db"], server["run"]
+    community = db.one("SELECT code FROM core_region WHERE level = 'community' AND path LIKE '%/320508/%' "
+                       "AND valid_to IS NULL ORDER BY code LIMIT 1")[0]
+    run("users", "add", "browser_caseworker", "--role", "community_caseworker", "--region", community,
+        stdin=PASSWORD + "\n")
+    run("users", "add", "browser_district", "--role", "district_officer", "--region", "320508", stdin=PASSWORD + "\n")
+    pk = _worked_person(server, community)
+
+    page = _login_as(browser, base, "browser_caseworker")
+    page.goto(f"{base}/benefits/persons/{pk}/pension/")
+    page.select_option("select[name=category]", "60")
+    page.select_option("select[name=option]", "normal")
+    page.fill("input[name=deemed_months]", "160")
+    page.fill("input[name=pre_account_index]", "0.9107")
+    page.fill("textarea[name=reference_wages]", "\n".join(f"{y}=10000" for y in range(1995, 2006)))
+    page.fill("input[name=note]", "档案：视同缴费 160 个月")
+    page.locator("button[value=preview]").click()
+    page.wait_for_load_state()
+    page.screenshot(path=SHOTS / "06-pension-preview.png", full_page=True)
+    preview = page.inner_text("body")
+    assert "预览（尚未受理）" in preview and "0.9107" in preview and "✗" not in preview
+    assert db.one(f"SELECT COUNT(*) FROM benefits_pensionclaim WHERE person_id = {pk}")[0] == 0  # nothing stored
+    page.locator("button[value=receive]").click()
+    page.wait_for_url(re.compile(r".*/benefits/pension/YL\d+/$"))
+    claim_no = page.url.rstrip("/").rsplit("/", 1)[1]
+    assert "基本养老金核定表" in page.content()
+    assert page.locator("form[action$='/approve/']").count() == 0  # the maker is offered no decision
+    page.goto(f"{base}/benefits/persons/{pk}/")
+    page.select_option("select[name=bank]", index=0)
+    page.fill("input[name=account_no]", "62220212345678901234")
+    page.fill("input[name=holder_name]", "洪泽乙")
+    page.locator("form[action*='bank-account'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "****1234" in page.content()
+    page.close()
+
+    page = _login_as(browser, base, "browser_district")
+    page.goto(f"{base}/benefits/pension/{claim_no}/")
+    page.locator(f"form[action$='/{claim_no}/approve/'] button").click()
+    page.wait_for_load_state()
+    assert "已核准" in page.inner_text("body")
+    status, first = db.one(f"SELECT status, first_payment_month FROM benefits_pensionclaim WHERE claim_no = '{claim_no}'")
+    assert status == "approved"
+
+    month = date.fromisoformat(str(first)[:10])  # the month after the approval: it pays back to 2026-01
+    latest = db.one("SELECT MAX(month) FROM benefits_payrollrun")[0]
+    month = max(month, date.fromisoformat(str(latest)[:10])) if latest else month
+    run("payroll", "--month", f"{month:%Y-%m}")
+    page.goto(f"{base}/benefits/persons/{pk}/")
+    page.screenshot(path=SHOTS / "07-pension-paid.png", full_page=True)
+    text = page.inner_text("body")
+    total, count = db.one(f"SELECT amount_fen, month_count FROM benefits_paymentline WHERE person_id = {pk}")
+    assert count == (month.year - 2026) * 12 + month.month  # 2026-01 … the run month, in one line
+    assert (f"2026-01…{month:%Y-%m}" if count > 1 else "2026-01") in text
+    assert f"{total // 100}.{total % 100:02d}" in text and "待银行回盘" in text
+    assert "基本养老金 · 正常发放" in text
     page.close()

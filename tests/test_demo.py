@@ -135,7 +135,7 @@ def test_the_fixed_cast_is_there(demo):
     assert zhang.citizen_id.startswith("320503") and zhang.residence_region.parent.code == cast.CAST_STREET
     job = EmploymentRelation.objects.get(person=zhang, end_date__isnull=True)
     assert job.employer.name == "苏州河畔纺织有限公司"
-    wang = Person.objects.get(name="王芳", birth_date="1975-06-20")
+    wang = Person.objects.get(name="王芳", birth_date="1980-06-20")
     assert not EmploymentRelation.objects.filter(person=wang, end_date__isnull=True).exists()
     assert EmploymentRelation.objects.filter(person=wang).exists()
 

@@ -302,7 +302,7 @@ def test_cli_targets_table(db):
     out = StringIO()
     call_command("lb_indicators", "--targets", stdout=out)
     text = out.getvalue()
-    assert "employment.registered_unemployment_rate  城镇登记失业率 / Registered urban unemployment rate  [四(一)] 待计算" in text
+    assert "employment.registered_unemployment_rate  城镇登记失业率 / Registered urban unemployment rate  [四(一)] 已计算" in text
     assert "  目标 target: ≤ 4.5 %（2010） — " in text and "  2005年基数 2005 baseline: 3.42 %（" in text
     out = StringIO()
     call_command("lb_indicators", "--targets", "--json", stdout=out)

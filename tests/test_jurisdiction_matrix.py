@@ -61,8 +61,9 @@ WRITE_ACTIONS = {"registry.write", "person.reveal_id", "conflict.resolve"}
 # back-office pages refuse them altogether.
 STAFF_KINDS = frozenset({"person", "employer", "relation", "region", "conflict"})
 WRITER_ACTIONS = frozenset({"registry.write", "person.reveal_id", "conflict.resolve", "hall.write",
-                            "benefit.write"})
-OFFICER_ACTIONS = WRITER_ACTIONS | {"registry.import", "registry.export", "benefit.approve", "collection.correct"}  # district and city officers
+                            "benefit.write", "vacancy.post", "employment.write", "training.write"})
+OFFICER_ACTIONS = WRITER_ACTIONS | {"registry.import", "registry.export", "benefit.approve", "collection.correct",
+                                    "employment.approve"}  # district and city officers
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ ROLES: dict[str, RoleSpec] = {
     Role.FUND_SUPERVISOR: RoleSpec("c11", frozenset({"employer", "region"})),
     Role.LEADER: RoleSpec("c11", frozenset({"region"})),
     # hall.write: the employer hall's hires, leavers and declarations (insurance.services.hall_actor)
-    Role.EMPLOYER_USER: RoleSpec("c11", frozenset(), frozenset({"hall.write"}),
+    Role.EMPLOYER_USER: RoleSpec("c11", frozenset(), frozenset({"hall.write", "vacancy.post"}),
                                  self_sight={"employer": {"c11"}, "person": {"c11"}, "relation": {"c11"}}),
     Role.CITIZEN: RoleSpec("c11", self_sight={"person": {"c11"}, "relation": {"c11"}}),
     Role.AUDITOR: RoleSpec("c11", frozenset({"audit", "region"})),
@@ -369,6 +370,13 @@ WEB: dict[str, Endpoint] = {
     "benefits:bank_account_new": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write",
                                           data=lambda p: {}),
     "benefits:payroll_runs": Endpoint("none", "page"),
+    # One-time payments (benefits/payouts/views.py): the officers' page (benefit.approve; orders of visible regions
+    # only), naming an heir (no such order here: 404), an employer's 单位账户 page and its form (empty form: 400).
+    "benefits:payouts": Endpoint("none", "page"),
+    "benefits:payout_payee": Endpoint("none", "page", "POST", args=lambda _: {"pk": 999999}),
+    "benefits:payouts_employer": Endpoint("employer", "detail", args=_pk()),
+    "benefits:payouts_employer_account": Endpoint("employer", "write", "POST", args=_pk(), action="benefit.write",
+                                                  data=lambda e: {}),
     # Community management (benefits/views_community.py): a community's retirees (a region page; the list holds
     # only persons in the user's sight) and the verification POST (an empty channel is refused by the service).
     "benefits:community": Endpoint("region", "detail", args=lambda r: {"code": r.code}),
@@ -393,6 +401,86 @@ WEB: dict[str, Endpoint] = {
     "benefits:unemployment_claim": Endpoint("none", "page", args=lambda _: {"claim_no": "SYJ202601010001"}),
     "benefits:unemployment_approve": Endpoint("none", "page", args=lambda _: {"claim_no": "SYJ202601010001"}),
     "benefits:unemployment_reject": Endpoint("none", "page", args=lambda _: {"claim_no": "SYJ202601010001"}),
+    # Employment services core (employment/views.py, issue 6): the person's employment page and its counter forms
+    # (an empty form is a 400 inside the sight); support applications (none in this world); the office queues
+    # (no registrations in this world: only "no 5xx, no foreign token").
+    "employment:person": Endpoint("person", "detail", args=_pk()),
+    "employment:seeker_save": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:register": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:contact": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:deregister": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:certificate_issue": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:certificate_renew": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:certificate_cancel": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:application_new": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:flag_add": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:flag_end": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:assistance_add": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:assistance_outcome": Endpoint("person", "write", "POST", args=_pk(), action="employment.write", data=lambda p: {}),
+    "employment:application": Endpoint("none", "page", args=lambda _: {"number": "ZF202601010001"}),
+    "employment:application_approve": Endpoint("none", "page", args=lambda _: {"number": "ZF202601010001"}),
+    "employment:application_reject": Endpoint("none", "page", args=lambda _: {"number": "ZF202601010001"}),
+    "employment:office": Endpoint("none", "page"),
+    # Work injury (benefits/injury/views.py): a person's cases and the report form (an empty form is a 400 inside
+    # the sight); the decision queue holds only visible cases; no case or award exists here, so their pages 404.
+    "benefits:injury_person": Endpoint("person", "detail", args=_pk()),
+    "benefits:injury_report": Endpoint("person", "write", "POST", args=_pk(), action="benefit.write", data=lambda p: {}),
+    "benefits:injury_waiting": Endpoint("none", "page"),
+    "benefits:injury_case": Endpoint("none", "page", args=lambda _: {"case_no": "GS202601010001"}),
+    "benefits:injury_decide": Endpoint("none", "page", args=lambda _: {"case_no": "GS202601010001"}),
+    "benefits:injury_assess": Endpoint("none", "page", args=lambda _: {"case_no": "GS202601010001"}),
+    "benefits:injury_death": Endpoint("none", "page", args=lambda _: {"case_no": "GS202601010001"}),
+    "benefits:injury_award_approve": Endpoint("none", "page", args=lambda _: {"award_no": "GSD202601010001"}),
+    "benefits:injury_award_reject": Endpoint("none", "page", args=lambda _: {"award_no": "GSD202601010001"}),
+    # Training (training/views.py, views_public.py): institutions and courses are the bureau's public offer (any
+    # staff reading persons); no institution, course, enrolment or certificate exists in this world, so their pages
+    # 404 (scoped in tests/training/test_training_web.py). A person's training page is the person's; the external
+    # certificate form (empty: 400 inside the sight) needs training.write. The verification pages are public (no
+    # login; an unknown number is a 404); /training/me/ is the citizen's own (403 for every other role).
+    "training:institutions": Endpoint("none", "page"),
+    "training:institution_detail": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    "training:courses": Endpoint("none", "page"),
+    "training:course_detail": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    "training:course_status": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, data=lambda _: {}),
+    "training:course_enrol": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, data=lambda _: {}),
+    "training:course_attendance": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    "training:result_new": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, data=lambda _: {}),
+    "training:person_training": Endpoint("person", "detail", args=_pk()),
+    "training:person_enrol": Endpoint("person", "write", "POST", args=_pk(), action="training.write",
+                                      data=lambda p: {}),
+    "training:certificate_external": Endpoint("person", "write", "POST", args=_pk(), action="training.write",
+                                              data=lambda p: {}),
+    "training:certificate_detail": Endpoint("none", "page", args=lambda _: {"number": "ZS200633830040855"}),
+    "training:certificate_pdf": Endpoint("none", "page", args=lambda _: {"number": "ZS200633830040855"}),
+    "training:certificate_revoke": Endpoint("none", "page", "POST", args=lambda _: {"number": "ZS200633830040855"},
+                                            data=lambda _: {"reason": "矩阵"}),
+    "training:studios": Endpoint("none", "page"),
+    "training:verify_lookup": Endpoint("none", "page"),
+    "training:verify": Endpoint("none", "page", args=lambda _: {"number": "ZS200633830040855"}),
+    "training:my_training": Endpoint("none", "page"),
+    "training:my_enrol": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}),
+    # Job placement (employment/matching/views.py): an employer's vacancies (the employer hall: its own user, or
+    # staff in the jurisdiction) and the posting form (empty: 400 inside the sight, vacancy.post); a person's
+    # matches and the refer form (employment.write); no vacancy, referral, fair or agency exists in this world,
+    # so their pages answer 404; the lists hold only public postings.
+    "employment:employer_vacancies": Endpoint("employer", "detail", args=_pk(), portal=True),
+    "employment:employer_vacancy_new": Endpoint("employer", "write", "POST", args=_pk(), action="vacancy.post",
+                                                data=lambda e: {}, portal=True),
+    "employment:person_matches": Endpoint("person", "detail", args=_pk()),
+    "employment:person_refer": Endpoint("person", "write", "POST", args=_pk(), action="employment.write",
+                                        data=lambda p: {}),
+    "employment:vacancies": Endpoint("none", "page"),
+    "employment:vacancy_detail": Endpoint("none", "page", args=lambda _: {"pk": 0}, portal=True),
+    "employment:vacancy_close": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, portal=True),
+    "employment:vacancy_edit": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, portal=True),
+    "employment:vacancy_candidates": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    "employment:referral_outcome": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, portal=True),
+    "employment:fairs": Endpoint("none", "page"),
+    "employment:fair_new": Endpoint("none", "page", "POST", data=lambda _: {}),
+    "employment:fair_detail": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    "employment:fair_join": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, data=lambda _: {}),
+    "employment:agencies": Endpoint("none", "page"),
+    "employment:agency_placements": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, data=lambda _: {}),
 }
 
 ALL = {"limit": 200}
@@ -438,6 +526,12 @@ API: dict[str, Endpoint] = {
     "GET /benefits/claims/{claim_no}": Endpoint("none", "page", args=lambda _: {"claim_no": "YL202601010001"}),
     # benefit payment lines (api/benefits.py, payroll): none in this world; employer users get an empty list
     "GET /benefits/persons/{person_id}/payments": Endpoint("person", "detail", args=_pk("person_id"), positive=False),
+    # a work-injury case (api/injury.py): none in this world, so 404 for everyone
+    "GET /benefits/injury/{case_no}": Endpoint("none", "page", args=lambda _: {"case_no": "GS202601010001"}),
+    # job placement (api/employment.py): open vacancies are public (none in this world); a person's matches follow
+    # /persons scoping (a citizen their own; an employer user an empty list)
+    "GET /vacancies": Endpoint("none", "page"),
+    "GET /persons/{person_id}/matches": Endpoint("person", "detail", args=_pk("person_id"), positive=False),
 }
 API_PREFIX = "/api/v1"
 

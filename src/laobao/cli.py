@@ -10,7 +10,8 @@ import os
 import sys
 
 COMMANDS = {"demo", "serve", "migrate", "users", "import", "export", "audit", "indicators", "params", "reconcile",
-            "assess", "payments", "accounts", "bases", "transfers", "payroll", "benefits"}
+            "assess", "payments", "accounts", "bases", "transfers", "payroll", "benefits",
+            "payouts", "training", "employment"}
 
 USAGE = """usage: laobao COMMAND [ARGS]
 
@@ -30,8 +31,11 @@ USAGE = """usage: laobao COMMAND [ARGS]
   accounts credit-interest --year YYYY credit the year's interest to individual accounts
   bases limits set|list | bases import FILE --employer CODE   base floor and cap, declarations
   transfers out|in ...                 transfer of insurance records (关系转移接续)
-  payroll --month YYYY-MM [--out DIR] | payroll returns FILE   the benefit payroll and the bank's return file
+  payroll [reissue] --month YYYY-MM [--out DIR] | payroll returns FILE   the benefit payroll, 补发, bank returns
+  payouts run [--date YYYY-MM-DD] [--out DIR] | payouts returns FILE   one-time benefit payments (bank files)
   benefits index --year YYYY | benefits verify-check --month YYYY-MM   indexation, verification check
+  training subsidies --month YYYY-MM   pay the month's eligible training subsidies (培训补贴)
+  employment sweep-contacts [--on DATE] [--region CODE]   end registrations without contact (失业登记)
   indicators --month YYYY-MM [--region CODE] [--json]
   params show NAME [--on YYYY-MM-DD] [--region CODE] [--json] | params list [--json]
   calc RULE --json '{...}' | --json -  run a calculation (contribution, retirement, pension, ...)

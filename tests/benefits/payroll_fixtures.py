@@ -82,3 +82,13 @@ def take_returns(path: Path) -> dict:
 
 def lines_of(benefit) -> list[PaymentLine]:
     return list(PaymentLine.objects.filter(benefit=benefit).select_related("run").order_by("id"))
+
+
+# A test fixture value, not Suzhou's figure (the shipped parameter has none: no citable notice was found).
+MEDICAL_YAML = """\
+description: test copy / test copy
+label: {zh: 失业人员基本医疗保险费, en: medical contribution of benefit recipients}
+unit: fen
+values:
+  2011-07-01: {value: 30000, reference: test fixture (not a Suzhou figure), status: unverified}
+"""

@@ -133,6 +133,8 @@ def test_batch_indexes_every_pension_in_payment_once(two, city, make_person):
         assert sum(c["amount_fen"] for c in r.components) == r.monthly_fen  # base components + the four lines
         assert [c["code"] for c in r.components][-4:] == ["index_flat", "index_share", "index_years", "index_age"]
     assert "2026-12-31 年满 76 周岁" in rates[b_old.pk].components[-1]["formula"]
+    # the stored components are exactly the base's followed by the rule's four lines (spliced as JSON text)
+    assert rates[b_old.pk].components == fx.components() + rule.lines(S, base, 0, 76, 3_600, 3_000)
     ev = BenefitEvent.objects.get(benefit=b_old, kind="rate")
     assert (ev.month, ev.reason, ev.note) == (JAN, "indexation", "2026年调待（2026-01 起） +116.00 元")
     assert index()["benefits"] == 0  # idempotent

@@ -18,6 +18,7 @@ from laobao.benefits.maternity import services
 from laobao.benefits.maternity.evaluate import record_wage
 from laobao.benefits.maternity.models import MaternityClaim
 from laobao.benefits.maternity.services import MaternityInput
+from laobao.benefits.payouts.models import Payout
 from laobao.core.context import acting_as
 from laobao.core.errors import DomainError, Forbidden
 from laobao.core.models import Role
@@ -26,6 +27,7 @@ from laobao.ledger.models import JournalEntry
 from laobao.ledger.reconcile import run_all
 from laobao.ledger.selectors import balance
 
+from payout_fixtures import employer_account
 from payroll_fixtures import bank_account
 
 BIRTH = date(2026, 3, 10)
@@ -57,6 +59,7 @@ def world(city, make_person, make_employer):
             rows.append(Contribution(bill=bill, person=p, month=m, wage_fen=base, maternity_base=base,
                                      maternity_employer=base // 100))
     Contribution.objects.bulk_create(rows)
+    employer_account(employer)  # the 单位账户 an allowance paid to the employer goes to (benefits/payouts)
     return {"employer": employer, "mother": mother, "staff": staff}
 
 
@@ -69,8 +72,7 @@ def users(city, make_user):
 
 
 def receive(user, w, **kw):
-    data = MaternityInput(birth_date=kw.pop("birth_date", BIRTH), **{"paid_to": "employer",
-                          "employer_account": "中国工商银行苏州分行 1102020109000012345", **kw})
+    data = MaternityInput(birth_date=kw.pop("birth_date", BIRTH), **{"paid_to": "employer", **kw})
     with acting_as(user):
         return services.receive(user=user, person=w["mother"], employer=w["employer"], data=data)
 
@@ -123,6 +125,7 @@ def test_leave_days_given_replace_the_rule(world, users):
 
 def test_maker_wage_when_the_record_has_none(world, users, city, make_employer):
     other = make_employer(city["c11"], name="新设公司")
+    employer_account(other)
     Enrollment.objects.filter(person=world["mother"]).update(employer=other)
     w = {**world, "employer": other}
     claim = receive(users["maker"], w)
@@ -184,6 +187,9 @@ def test_approval_to_the_employer_posts_a_balanced_entry(world, users):
     assert lines == [("fund:maternity", 5_266_667, 0), (f"payable:employer:{world['employer'].pk}", 0, 5_266_667)]
     assert sum(d for _, d, _ in lines) == sum(c for _, _, c in lines)
     assert balance(f"payable:employer:{world['employer'].pk}") == 5_266_667
+    assert claim.employer_account == "102 1102020109000012342"  # the employer's 单位账户 the payout goes to
+    payout = Payout.objects.get(key=f"maternity:{claim.claim_no}")  # paid by `laobao payouts run` (test_payouts)
+    assert (payout.employer, payout.person, payout.amount_fen) == (world["employer"], None, 5_266_667)
     with pytest.raises(DomainError) as exc:
         approve(users["checker"], claim)
     assert exc.value.problems[0].code == "claim.closed"
@@ -192,7 +198,7 @@ def test_approval_to_the_employer_posts_a_balanced_entry(world, users):
 
 
 def test_approval_to_the_person_uses_the_current_bank_account(world, users):
-    claim = receive(users["maker"], world, paid_to="person", employer_account="")
+    claim = receive(users["maker"], world, paid_to="person")
     assert claim.status == "received" and [c["code"] for c in claim.checks if not c["ok"]] == ["payee"]
     bank_account(world["mother"])
     with acting_as(users["maker"]):
@@ -201,8 +207,18 @@ def test_approval_to_the_person_uses_the_current_bank_account(world, users):
     claim = approve(users["checker"], claim)
     entry = JournalEntry.objects.get(idempotency_key=f"maternity:{claim.claim_no}")
     assert sorted(entry.lines.values_list("account__code", "debit_fen", "credit_fen")) == [
-        ("fund:maternity", 5_266_667, 0), ("payable:bank:102", 0, 5_266_667)]
-    _reconciled()  # payable:bank:102 = the approved allowance not yet returned by the bank
+        ("fund:maternity", 5_266_667, 0), (f"payable:person:{world['mother'].pk}", 0, 5_266_667)]
+    assert Payout.objects.get(key=f"maternity:{claim.claim_no}").person == world["mother"]
+    _reconciled()  # payable:person:<pid> = the payout ordered, not yet in a bank file (benefits.payout_payables_match)
+
+
+def test_employer_without_an_account_is_told_to_record_one(world, users):
+    from laobao.benefits.payouts.models import EmployerBankAccount
+    EmployerBankAccount.objects.filter(employer=world["employer"]).update(closed_on=date(2026, 11, 27))
+    claim = receive(users["maker"], world)
+    payee = next(c for c in claim.checks if c["code"] == "payee")
+    assert claim.status == "received" and not payee["ok"] and "没有登记单位账户" in payee["zh"]
+    assert "no bank account on file" in payee["en"]
 
 
 def test_reject_in_plain_words_and_one_claim_per_birth(world, users):
@@ -218,7 +234,7 @@ def test_reject_in_plain_words_and_one_claim_per_birth(world, users):
 
 # -- pages ------------------------------------------------------------------------------------------------------
 
-FORM = {"birth_date": "2026-03-10", "births": "1", "paid_to": "employer", "employer_account": "工行 1102020109000012345"}
+FORM = {"birth_date": "2026-03-10", "births": "1", "paid_to": "employer"}
 
 
 def test_pages_flow_and_jurisdiction(client, world, users, make_user, city):

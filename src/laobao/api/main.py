@@ -9,7 +9,8 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import benefits, calc, employers, errors, insurance, me, persons, regions, relations
+from . import benefits, calc, employers, employment, errors, insurance, me, persons, regions, relations
+from . import injury as injury_api
 from .auth import AUTH
 
 
@@ -30,5 +31,5 @@ api = NinjaAPI(
     renderer=Utf8Renderer(),
 )
 errors.install(api)
-for module in (persons, employers, regions, relations, me, calc, insurance, benefits):
+for module in (persons, employers, regions, relations, me, calc, insurance, benefits, employment, injury_api):
     api.add_router("", module.router)

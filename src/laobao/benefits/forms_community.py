@@ -35,6 +35,8 @@ class DeathForm(forms.Form):
     died_on = forms.DateField(label=_("死亡日期"))
     source = forms.CharField(label=_("信息来源"), max_length=100, help_text=_("如公安户籍注销、死亡医学证明、家属申报"))
     heir_name = forms.CharField(label=_("继承人（领款人）姓名"), max_length=50, required=False)
+    heir_citizen_id = forms.CharField(label=_("继承人公民身份号码"), max_length=18, required=False,
+                                      help_text=_("继承人已在本系统登记时填写：丧葬补助金等打入其代发账户；留空则由区、市经办机构在“一次性待遇发放”页指定"))
     funeral_grant = forms.CharField(label=_("丧葬补助金（元）"), required=False,
                                     help_text=_("按当地标准人工录入（江苏标准未录入参数）"))
     survivor_grant = forms.CharField(label=_("遗属抚恤金（元）"), required=False,

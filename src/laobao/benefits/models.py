@@ -230,9 +230,11 @@ class PensionClaim(models.Model):
 class PayrollRun(models.Model):
     """One month's payroll (月度发放). ``lines``/``total_fen`` and ``files`` (per bank: file name, lines,
     total, sha256) are refreshed when a run of the month finishes; a re-run that finds nothing due leaves
-    them as they were."""
+    them as they were. ``sequence`` 0 is the monthly run; a reissue (``laobao payroll reissue``) of rejected
+    lines after the account was corrected is a supplementary run of the month, sequence 1, 2…"""
 
-    month = models.DateField(unique=True)
+    month = models.DateField()
+    sequence = models.PositiveSmallIntegerField(default=0)  # 0 = the monthly run, 1, 2… = reissues (补发) of the month
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     lines = models.PositiveIntegerField(default=0)
@@ -240,7 +242,8 @@ class PayrollRun(models.Model):
     files = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["-month"]
+        ordering = ["-month", "-sequence"]
+        constraints = [models.UniqueConstraint(fields=["month", "sequence"], name="one_payroll_run_per_month_and_sequence")]
 
 
 class PaymentLine(models.Model):
@@ -254,11 +257,15 @@ class PaymentLine(models.Model):
     # Indexes: (run, benefit) unique and (benefit, run) serve the run and benefit lookups; person has its own
     # (the person's page); no index on bank_account (nothing looks lines up by account). Fewer indexes = a
     # cheaper payroll write (issue 5 speed target).
-    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="payment_lines", db_index=False)
-    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="payment_lines", db_index=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # No database foreign keys (ADR 0010, PostgreSQL; migration 0007): reconcile
+    # `benefits.payroll_rows_name_their_parents` proves the references, the tables are append-only.
+    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="payment_lines", db_index=False,
+                            db_constraint=False)
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="payment_lines", db_index=False,
+                                db_constraint=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="payment_lines",
-                                     db_index=False)
+                                     db_index=False, db_constraint=False)
     bank_code = models.CharField(max_length=3)
     fund = models.CharField(max_length=40)
     amount_fen = models.BigIntegerField()
@@ -283,8 +290,10 @@ class PaymentMonth(models.Model):
     """What a line pays for one entitlement month (back pay lists several). Append-only.
     paid(m) of a benefit = Σ amounts of its months whose line was not rejected."""
 
-    line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="months", db_index=False)
-    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="months", db_index=False,
+                             db_constraint=False)  # ADR 0010, as PaymentLine
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                db_constraint=False)
     month = models.DateField()
     amount_fen = models.BigIntegerField()
 
@@ -390,3 +399,6 @@ class Overpayment(models.Model):
 
 from .maternity.models import MaternityClaim  # noqa: E402,F401  (生育津贴申领, benefits/maternity/)
 from .unemployment.models import UnemploymentClaim, UnemploymentRegistration  # noqa: E402,F401  (失业, benefits/unemployment/)
+from .payouts.models import EmployerBankAccount, Payout, PayoutLine, PayoutReturn, PayoutRun  # noqa: E402,F401  (一次性待遇发放, benefits/payouts/)
+from .payroll.models import UnemploymentMedical  # noqa: E402,F401  (失业期间医疗保险费, benefits/payroll/)
+from .injury.models import InjuryAward, InjuryCase  # noqa: E402,F401  (工伤, benefits/injury/)

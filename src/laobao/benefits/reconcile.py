@@ -1,6 +1,6 @@
 """Ledger identities of benefits, run by ``laobao reconcile`` (autodiscovered).
 
-- payroll (below): pending lines = payable:bank balances, paid lines = bank:benefits outflow, each line = Σ
+- payroll (below): pending lines (payroll and one-time payouts) = payable:bank balances, paid lines = bank:benefits outflow, each line = Σ
   its months, no month paid outside the entitlement (start, end/death, run month, suspensions) or beyond
   its due, no annuity account below zero.
 - every approved pension claim has its annuitization entry ``annuity:<claim_no>`` moving exactly the
@@ -57,17 +57,17 @@ def _ledger_by_account(prefix: str) -> dict[str, int]:
     return {code: int(v) for code, v in rows}
 
 
-MATERNITY_TO_BANK = ("SELECT bank_code, SUM(amount_fen) FROM benefits_maternityclaim WHERE status = 'approved' "
-                     "AND paid_to = 'person' AND amount_fen > 0 GROUP BY bank_code")
+PAYOUTS_PENDING = ("SELECT l.bank_code, SUM(l.amount_fen) FROM benefits_payoutline l LEFT JOIN benefits_payoutreturn x "
+                   "ON x.line_id = l.id WHERE x.id IS NULL GROUP BY l.bank_code")
 
 
 @check("benefits.pending_equals_payable")
 def pending_equals_payable() -> Result:
-    """Σ lines without a return, per bank = the balance of payable:bank:<bank>."""
+    """Σ lines without a return (payroll lines and one-time payout lines), per bank = payable:bank:<bank>."""
     pending = {f"payable:bank:{b}": int(v) for b, v in _rows(
         "SELECT l.bank_code, SUM(l.amount_fen) FROM benefits_paymentline l LEFT JOIN benefits_paymentreturn x "
         "ON x.line_id = l.id WHERE x.id IS NULL GROUP BY l.bank_code")}
-    for b, v in _rows(MATERNITY_TO_BANK):  # approved maternity allowances paid to a person's 代发账户 (no return yet)
+    for b, v in _rows(PAYOUTS_PENDING):  # one-time payments in a bank file, no return yet (benefits/payouts/)
         pending[f"payable:bank:{b}"] = pending.get(f"payable:bank:{b}", 0) + int(v)
     posted = {k: v for k, v in _ledger_by_account("payable:bank:").items() if v}
     keys = sorted(set(pending) | set(posted))
@@ -78,9 +78,11 @@ def pending_equals_payable() -> Result:
 
 @check("benefits.paid_equals_bank_outflow")
 def paid_equals_bank_outflow() -> Result:
-    """Σ lines returned paid = what left bank:benefits."""
+    """Σ lines returned paid (payroll and one-time payout lines) = what left bank:benefits."""
     paid = _rows("SELECT COALESCE(SUM(l.amount_fen), 0) FROM benefits_paymentline l JOIN benefits_paymentreturn x "
                  "ON x.line_id = l.id WHERE x.outcome = 'paid'")[0][0]
+    paid += _rows("SELECT COALESCE(SUM(l.amount_fen), 0) FROM benefits_payoutline l JOIN benefits_payoutreturn x "
+                  "ON x.line_id = l.id WHERE x.outcome = 'paid'")[0][0]
     out = _ledger_by_account("bank:benefits").get("bank:benefits", 0)
     return Result(1, [] if int(paid) == out else [f"paid lines {paid} != bank:benefits outflow {out} fen"])
 
@@ -141,3 +143,5 @@ def annuity_not_negative() -> Result:
 
 
 from .community import reconcile as _community  # noqa: E402,F401  (death and overpayment checks)
+from .payouts import reconcile as _payouts  # noqa: E402,F401  (one-time payments: payable = unpaid orders)
+from .payroll import checks as _payroll_checks  # noqa: E402,F401  (medical contributions, references)

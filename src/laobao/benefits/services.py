@@ -40,21 +40,28 @@ def _account_snapshot(a: BankAccount) -> dict:
             "opened_on": a.opened_on.isoformat(), "closed_on": a.closed_on.isoformat() if a.closed_on else None}
 
 
-@transaction.atomic
-def open_account(*, user, person: Person, bank_code: str, account_no: str, holder_name: str,
-                 opened_on: date | None = None) -> BankAccount:
-    """Record the person's 代发账户; a current one is closed (a correction is a new row, never an edit)."""
-    person = Person.objects.select_for_update(of=("self",)).select_related("residence_region").get(pk=person.pk)
-    check_write(user, person.residence_region, "benefit.write")
+def checked_account(bank_code: str, account_no: str) -> tuple[Bank, str]:
+    """The bank and the account number (spaces removed) of a 代发账户 or 单位账户, or a DomainError naming the
+    unknown bank or the number's problem (digits 12–30, Luhn for a card bank's 16–19 digit cards)."""
     bank = Bank.objects.filter(code=(bank_code or "").strip()).first()
     if bank is None:
-        raise _err("bank", "bank.unknown", f"未知的代发银行“{bank_code}”：请从列表中选择银行",
+        raise _err("bank", "bank.unknown", f"未知的银行“{bank_code}”：请从列表中选择银行",
                    f"unknown bank '{bank_code}': choose a bank from the list")
     number = (account_no or "").replace(" ", "").strip()
     problem = account_no_problem(number, bank)
     if problem:
         zh, en = PROBLEMS[problem]
         raise _err("account_no", f"bank_account.{problem}", zh, en)
+    return bank, number
+
+
+@transaction.atomic
+def open_account(*, user, person: Person, bank_code: str, account_no: str, holder_name: str,
+                 opened_on: date | None = None) -> BankAccount:
+    """Record the person's 代发账户; a current one is closed (a correction is a new row, never an edit)."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("residence_region").get(pk=person.pk)
+    check_write(user, person.residence_region, "benefit.write")
+    bank, number = checked_account(bank_code, account_no)
     if (holder_name or "").strip() != person.name:
         raise _err("holder_name", "bank_account.holder", f"户名须与本人姓名“{person.name}”一致：待遇只发到本人账户",
                    "the holder name must be the person's own name: benefits are paid only to the person's account")

@@ -91,10 +91,17 @@ def death(request, pk: int):
     if not form.is_valid():
         return _person_page(request, person, death_form=form, status=400)
     d = form.cleaned_data
+    heir = None
+    if d.get("heir_citizen_id", "").strip():  # the registered heir the grants are paid to (benefits/payouts)
+        number = registry_selectors.normalize_citizen_id(d["heir_citizen_id"])
+        heir = registry_selectors.persons_visible(request.user).filter(citizen_id=number).first() if number else None
+        if heir is None:
+            form.add_error("heir_citizen_id", _("辖区内没有登记此公民身份号码的人员：请先登记继承人，或留空"))
+            return _person_page(request, person, death_form=form, status=400)
     try:
         services.record_death(user=request.user, person=person, died_on=d["died_on"], source=d["source"],
                               heir_name=d["heir_name"], funeral_grant_fen=d["funeral_grant"],
-                              survivor_grant_fen=d["survivor_grant"])
+                              survivor_grant_fen=d["survivor_grant"], heir=heir)
     except DomainError as exc:
         add_problems(form, exc)
         return _person_page(request, person, death_form=form, status=400)

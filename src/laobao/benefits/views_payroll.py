@@ -22,6 +22,7 @@ from . import services
 from .forms import BankAccountForm
 from .payroll import selectors
 from .views import _masked
+from .payouts.views import person_rows as payout_rows
 
 
 def _person(request, pk):
@@ -50,7 +51,9 @@ def _page(request, person, *, form=None, status=200):
         "person": person, "masked_id": _masked(person.citizen_id), "writer": writer,
         "benefits": _benefit_rows(selectors.person_benefits(user, person)),
         "payments": _payment_rows(selectors.person_payments(user, person)[:240]),
+        "medical": [{"row": m, "amount": yuan(m.amount_fen)} for m in selectors.person_medical(user, person)[:240]],
         "accounts": [{"a": a, "tail": a.account_no[-4:]} for a in selectors.person_accounts(user, person)],
+        "payouts": payout_rows(user, person),  # one-time payments (benefits/payouts)
         "form": form or (BankAccountForm(banks=banks, initial={"holder_name": person.name}) if writer else None)},
         status=status)
 

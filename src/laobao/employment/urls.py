@@ -1,5 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "employment"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("persons/<int:pk>/", views.person_employment, name="person"),
+    path("persons/<int:pk>/seeker/", views.seeker_save, name="seeker_save"),
+    path("persons/<int:pk>/register/", views.register, name="register"),
+    path("persons/<int:pk>/contact/", views.contact, name="contact"),
+    path("persons/<int:pk>/deregister/", views.deregister, name="deregister"),
+    path("persons/<int:pk>/certificate/issue/", views.certificate_issue, name="certificate_issue"),
+    path("persons/<int:pk>/certificate/renew/", views.certificate_renew, name="certificate_renew"),
+    path("persons/<int:pk>/certificate/cancel/", views.certificate_cancel, name="certificate_cancel"),
+    path("persons/<int:pk>/applications/new/", views.application_new, name="application_new"),
+    path("persons/<int:pk>/flags/", views.flag_add, name="flag_add"),
+    path("persons/<int:pk>/flags/end/", views.flag_end, name="flag_end"),
+    path("persons/<int:pk>/assistance/", views.assistance_add, name="assistance_add"),
+    path("persons/<int:pk>/assistance/outcome/", views.assistance_outcome, name="assistance_outcome"),
+    path("applications/<str:number>/", views.application_detail, name="application"),
+    path("applications/<str:number>/approve/", views.application_approve, name="application_approve"),
+    path("applications/<str:number>/reject/", views.application_reject, name="application_reject"),
+    path("office/", views.office, name="office"),
+]
+
+from .matching.urls import urlpatterns as _matching_urls  # noqa: E402  职业介绍 (helper G)
+
+urlpatterns += _matching_urls

@@ -20,6 +20,7 @@ answers). A base ``null`` or a date before the first base entry raises ``Paramet
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,7 +33,10 @@ import yaml
 
 from laobao.core.errors import DomainError
 
-ROOT = Path(__file__).resolve().parent / "parameters"
+SHIPPED = Path(__file__).resolve().parent / "parameters"
+# LAOBAO_PARAMETERS names another tree of the same layout (a bureau's reviewed copy with its local values, or a
+# test's copy with a value the shipped tree does not have yet); the shipped tree otherwise.
+ROOT = Path(os.environ.get("LAOBAO_PARAMETERS") or SHIPPED)
 CITY = "320500"
 UNITS = ("ratio", "fen", "yuan", "months", "years", "days", "integer", "table", "text")
 STATUSES = ("verified", "source-only", "unverified")

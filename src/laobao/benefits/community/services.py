@@ -14,9 +14,10 @@ heir is owed as far as it goes (``net_overpayment``, default; an assumption of c
 for Jiangsu): ``death:<pid>:offset`` Dr payable:heir / Cr receivable:person; the rest stays receivable.
 One transaction each, audited.
 
-``payable:heir:<pid>`` (kind payable) rather than ``payable:bank:<bank>``: the bank payable accounts are
-reconciled against pending payroll lines (benefits.pending_equals_payable), and the heir is paid outside
-the payroll file. Open enrollments end with the month of death (insurance.services.stop, reason death).
+``payable:heir:<pid>`` (kind payable) rather than ``payable:bank:<bank>``: what the heir is owed after the
+offset is ordered as a payout ``death:<pid>`` (benefits/payouts) to the heir — a registered person passed as
+``heir`` (paid to their 代发账户), or with only ``heir_name`` an order without payee that waits until an officer
+names the registered heir; ``laobao payouts run`` moves it to ``payable:bank:<bank>`` in a bank file. Open enrollments end with the month of death (insurance.services.stop, reason death).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from .. import services as core
 from ..models import (Benefit, BenefitEvent, BenefitRate, BenefitStatus, Death, EventKind, Overpayment,
                       Verification, VerificationChannel)
 from ..payroll.due import mi, month_date
+from ..payouts.services import order_payout
 from ..payroll.run import months_text
 
 SUSPEND_REASON = "verification_missed"
@@ -172,7 +174,7 @@ def _close_enrollments(person: Person, death_month: date) -> None:
         enrollment_services.stop(user=None, enrollment=e, end_month=max(death_month, e.start_month), reason=Reason.DEATH)
 
 
-def _offset(person: Person, overpaid: int, owed_to_heir: int) -> None:
+def _offset(person: Person, overpaid: int, owed_to_heir: int) -> int:
     """Recover the overpayment from what the fund owes the heir (抵扣), as far as it goes:
     ``death:<pid>:offset`` Dr payable:heir:<pid> / Cr receivable:person:<pid>. The rest stays receivable."""
     fen = min(overpaid, owed_to_heir)
@@ -181,11 +183,32 @@ def _offset(person: Person, overpaid: int, owed_to_heir: int) -> None:
         ledger.post(key=f"death:{pid}:offset", kind="overpayment_offset", value_date=timezone.localdate(),
                     memo="多发待遇从应付遗属款项中抵扣 / overpayment recovered from what the heir is owed",
                     lines=[(f"payable:heir:{pid}", fen, 0), (f"receivable:person:{pid}", 0, fen)])
+    return max(fen, 0)
+
+
+def _heir_checked(person: Person, heir: Person | None) -> None:
+    if heir is None:
+        return
+    if heir.pk == person.pk:
+        raise _err("heir", "death.heir_is_deceased", "继承人不能是死者本人", "the heir cannot be the deceased")
+    if Death.objects.filter(person=heir).exists():
+        raise _err("heir", "death.heir_dead", "所选继承人已登记死亡：请选择其他继承人", "the chosen heir is recorded as dead: choose another")
+
+
+def _order_heir_payout(person: Person, heir: Person | None, heir_name: str, fen: int) -> None:
+    """What this death left in payable:heir:<pid> goes to the heir through the bank (benefits/payouts): to the
+    registered person chosen as heir (their 代发账户), or — heir not registered — an order without payee that
+    waits until an officer names the registered heir (payouts.services.assign_payee)."""
+    if fen > 0:
+        order_payout(key=f"death:{person.pk}", payable_code=f"payable:heir:{person.pk}", amount_fen=fen,
+                     person=heir, memo=f"丧葬补助金、抚恤金及个人账户继承（{person.name}）",
+                     source=f"death:{person.pk}", payee_name=heir.name if heir else heir_name, subject=person)
 
 
 @transaction.atomic
 def record_death(*, user, person: Person, died_on: date, source: str, heir_name: str = "",
-                 funeral_grant_fen: int = 0, survivor_grant_fen: int = 0, net_overpayment: bool = True) -> Death:
+                 funeral_grant_fen: int = 0, survivor_grant_fen: int = 0, net_overpayment: bool = True,
+                 heir: Person | None = None) -> Death:
     """死亡登记: stop every benefit from the next month, recover overpayments, grants, account refund."""
     person = _person_locked(person)
     check_write(user, person.residence_region, "benefit.write")
@@ -201,14 +224,18 @@ def record_death(*, user, person: Person, died_on: date, source: str, heir_name:
     for name, fen in (("funeral_grant_fen", funeral_grant_fen), ("survivor_grant_fen", survivor_grant_fen)):
         if not isinstance(fen, int) or fen < 0:
             raise _err(name, "death.amount", "金额应为不小于 0 的整数分", "the amount must be integer fen, 0 or more")
+    _heir_checked(person, heir)
+    heir_name = heir.name if heir is not None and not (heir_name or "").strip() else heir_name
     death_month = died_on.replace(day=1)
     overs = [o for b in Benefit.objects.filter(person=person).order_by("id")
              if b.end_month is None or b.end_month > death_month
              for o in [_stop(user, b, death_month, died_on)] if o is not None]
     _close_enrollments(person, death_month)
     refund = _grants_and_refund(person, funeral_grant_fen, survivor_grant_fen, died_on)
+    owed = funeral_grant_fen + survivor_grant_fen + refund
     if net_overpayment:
-        _offset(person, sum(o.amount_fen for o in overs), funeral_grant_fen + survivor_grant_fen + refund)
+        owed -= _offset(person, sum(o.amount_fen for o in overs), owed)
+    _order_heir_payout(person, heir, heir_name, owed)
     death = Death.objects.create(person=person, died_on=died_on, source=source.strip()[:100], heir_name=heir_name[:50],
                                  funeral_grant_fen=funeral_grant_fen, survivor_grant_fen=survivor_grant_fen,
                                  grants_manual=True, account_refund_fen=refund, recorded_by=user)

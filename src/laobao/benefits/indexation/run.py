@@ -63,17 +63,66 @@ def candidates(year: int, effective: date):
     return _cols(_rows(sql, [effective, effective, f"index:{year}:"]), 3)
 
 
-def base_rates(ids: np.ndarray, effective: date) -> tuple[np.ndarray, list]:
-    """The rate in force at the effective month per benefit: (monthly fen, components) in ``ids`` order."""
-    rows = _rows("SELECT r.benefit_id, r.monthly_fen, r.components FROM benefits_benefitrate r WHERE "
+def base_rates(ids: np.ndarray, effective: date) -> tuple[np.ndarray, list[str]]:
+    """The rate in force at the effective month per benefit: (monthly fen, components as JSON text) in ``ids``
+    order. The components stay text: the new rate's are the base's with the four lines spliced in."""
+    text = "r.components::text" if connection.vendor == "postgresql" else "r.components"
+    rows = _rows("SELECT r.benefit_id, r.monthly_fen, " + text + " FROM benefits_benefitrate r WHERE "
                  + _in_ids("r.benefit_id") + " AND r.from_month <= %s ORDER BY r.benefit_id, r.from_month, r.id",
                  [_ids_param(ids), effective])
-    last: dict[int, tuple[int, object]] = {}
+    last: dict[int, tuple[int, str]] = {}
     for bid, fen, comp in rows:  # ordered: the last row of each benefit wins
         last[bid] = (fen, comp)
     monthly = np.fromiter((last.get(b, (0, None))[0] for b in ids.tolist()), dtype=np.int64, count=ids.size)
-    comps = [last.get(b, (0, "[]"))[1] for b in ids.tolist()]
-    return monthly, [json.loads(c) if isinstance(c, str) else (c or []) for c in comps]
+    return monthly, [last.get(b, (0, "[]"))[1] or "[]" for b in ids.tolist()]
+
+
+def _dump(line: dict) -> str:
+    return json.dumps(line, ensure_ascii=False)
+
+
+# Sentinel amounts whose texts occur nowhere else in a share line: the line is dumped once with them and each
+# person's line is the template with the person's texts put in their places.
+_PENSION, _SHARE = 987_654_321_987, 123_456_789_123
+
+
+def _share_template(s: rule.Scheme) -> tuple[list[str], list[int]]:
+    """The share line's JSON text split around its three person-specific texts: (literal parts, and for each
+    gap which text goes there — 0 the pension in yuan, 1 the share in fen, 2 the share in yuan)."""
+    text = _dump(rule.share_line(s, _PENSION, _SHARE))
+    tokens = (yuan(_PENSION), str(_SHARE), yuan(_SHARE))
+    assert all(text.count(t) == 1 for t in tokens), "a sentinel of the share line template is ambiguous"
+    order = sorted(range(3), key=lambda k: text.index(tokens[k]))
+    parts = []
+    for k in order:
+        head, _, text = text.partition(tokens[k])
+        parts.append(head)
+    return parts + [text], order
+
+
+def components(s: rule.Scheme, base: np.ndarray, months: np.ndarray, age: np.ndarray, cols: dict,
+               comps: list[str]) -> list[str]:
+    """Per benefit the base's components (JSON text) followed by the four lines of ``rule.lines``, exactly as
+    ``json.dumps`` writes them (a test compares). The flat, per-year and age lines repeat across persons: each
+    distinct one is dumped once; the share line is a template filled with the person's pension and share."""
+    flat = _dump(rule.lines(s, 0, 0, 0, 0, 0)[0])
+    years: dict[int, str] = {}
+    ages: dict[tuple[int, int], str] = {}
+    (t0, t1, t2, t3), order = _share_template(s)
+    out = []
+    for comp, b, m, a, sh, ex in zip(comps, base.tolist(), months.tolist(), age.tolist(), cols["share"].tolist(),
+                                     cols["age"].tolist()):
+        y = years.get(m)
+        if y is None:
+            y = years[m] = _dump(rule.lines(s, 0, m, 0, 0, 0)[2])
+        g = ages.get((a, ex))
+        if g is None:
+            g = ages[(a, ex)] = _dump(rule.lines(s, 0, 0, a, 0, ex)[3])
+        head = comp.rstrip()[:-1].rstrip()  # the base's array without its closing bracket
+        sep = "" if head.endswith("[") else ", "
+        v = (yuan(b), str(sh), yuan(sh))
+        out.append(f"{head}{sep}{flat}, {t0}{v[order[0]]}{t1}{v[order[1]]}{t2}{v[order[2]]}{t3}, {y}, {g}]")
+    return out
 
 
 def _chunk(s: rule.Scheme, ids, birth, months, now: str) -> tuple[int, int]:
@@ -83,13 +132,12 @@ def _chunk(s: rule.Scheme, ids, birth, months, now: str) -> tuple[int, int]:
     cols = rule.increase_columns(s, base, months, age)
     new = base + cols["total"]
     eff = s.effective.isoformat()
-    rows = ((int(b), eff, int(new[i]),
-             json.dumps(comps[i] + rule.lines(s, int(base[i]), int(months[i]), int(age[i]), int(cols["share"][i]),
-                                             int(cols["age"][i])), ensure_ascii=False),
-             "indexation", f"index:{s.year}:{int(b)}", now) for i, b in enumerate(ids.tolist()))
+    text = components(s, base, months, age, cols, comps)
+    rows = ((b, eff, n, t, "indexation", f"index:{s.year}:{b}", now)
+            for b, n, t in zip(ids.tolist(), new.tolist(), text))
     note = f"{s.year}年调待（{s.effective:%Y-%m} 起）"
-    events = ((int(b), "rate", eff, "indexation", f"{note} +{yuan(int(cols['total'][i]))} 元", None, now)
-              for i, b in enumerate(ids.tolist()))
+    events = ((b, "rate", eff, "indexation", f"{note} +{yuan(t)} 元", None, now)
+              for b, t in zip(ids.tolist(), cols["total"].tolist()))
     with transaction.atomic():
         n = copy_rows("benefits_benefitrate", COLUMNS, rows, progress=None)
         copy_rows("benefits_benefitevent", EVENT_COLUMNS, events, progress=None)

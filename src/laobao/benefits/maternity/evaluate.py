@@ -2,7 +2,7 @@
 
 Checks (each {code, ok, zh, en}): maternity enrollment with the employer active at the birth month; no open
 maternity arrears of the employer for that month; the average wage known (record or maker); the payee and
-their account known. The calculation is ``policy.rules.maternity.allowance`` with its explanation.
+their account known (a person's 代发账户, an employer's 单位账户). The calculation is ``policy.rules.maternity.allowance`` with its explanation.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from laobao.policy.rules.checks import yuan
 from laobao.policy.rules.maternity import allowance, params_for
 
 from ..models import BankAccount
+from ..payouts.models import EmployerBankAccount
 
 # Σ maternity bases (adjustment rows carry differences) and the person-months insured, over the employer's
 # contribution rows of the 12 months before the birth month. One SQL read.
@@ -50,6 +51,7 @@ class Evaluation:
     paid_to: str
     paid_to_source: str
     account: BankAccount | None
+    payee_account: str = ""  # payee the employer: its current 单位账户 (bank code + number), what the claim keeps
 
     @property
     def ok(self) -> bool:
@@ -130,31 +132,39 @@ def _wage(employer, facts: Facts, month: date):
     return None, "", None
 
 
-def _payee(person, employer, facts: Facts, region) -> tuple[str, str, BankAccount | None, dict]:
+def employer_account_text(employer) -> str:
+    """The employer's current 单位账户 as the claim records it ("<bank code> <number>"), or ""."""
+    ea = EmployerBankAccount.objects.filter(employer=employer, closed_on__isnull=True).select_related("bank").first()
+    return f"{ea.bank.code} {ea.account_no}" if ea else ""
+
+
+def _payee(person, employer, facts: Facts, region) -> tuple[str, str, BankAccount | None, dict, str]:
     rule = rule_paid_to(facts.birth_date, region)
     paid_to, source = (rule, "parameter") if rule else (facts.paid_to, "maker")
-    account = None
+    account, text = None, ""
     if paid_to == "person":
         account = BankAccount.objects.filter(person=person, closed_on__isnull=True).select_related("bank").first()
         ok = account is not None
         chk = _check("payee", ok, f"发给本人：代发账户 {account.bank.name} 尾号 {account.account_no[-4:]}" if ok else
                      "发给本人，但本人没有代发账户：请先登记代发账户", "paid to the person: current bank account on file"
                      if ok else "paid to the person, who has no bank account on file: register one first")
-    elif paid_to == "employer":
-        ok = bool(facts.employer_account.strip())
-        chk = _check("payee", ok, f"发给用人单位 {employer.name}：{facts.employer_account.strip()}" if ok else
-                     "发给用人单位：请填写单位收款账户", "paid to the employer" if ok else
-                     "paid to the employer: give the employer's bank account")
+    elif paid_to == "employer":  # the employer's 单位账户 (benefits/payouts), recorded on the employer's payout page
+        text = employer_account_text(employer)
+        ok = bool(text)
+        chk = _check("payee", ok, f"发给用人单位 {employer.name}：单位账户 尾号 {text[-4:]}" if ok else
+                     f"发给用人单位，但“{employer.name}”没有登记单位账户：请先在单位的一次性待遇发放页登记单位账户",
+                     "paid to the employer: its bank account is on file" if ok else
+                     "paid to the employer, which has no bank account on file: record it on the employer's payouts page first")
     else:
         chk = _check("payee", False, "请选择发给用人单位还是本人（参数未规定）",
                      "choose whether the employer or the person is paid (no parameter says)")
-    return paid_to, source, account, chk
+    return paid_to, source, account, chk, text
 
 
 def evaluate(person, employer, facts: Facts) -> Evaluation:
     month, region = month_of(facts.birth_date), _region(employer)
     wage, wage_source, rec = _wage(employer, facts, month)
-    paid_to, paid_source, account, payee = _payee(person, employer, facts, region)
+    paid_to, paid_source, account, payee, payee_text = _payee(person, employer, facts, region)
     checks = [_enrolled(person, employer, month), _arrears(employer, month),
               _check("wage", wage is not None, "单位上年度职工月平均工资：" + (
                   rec["text"] if rec else f"经办人录入 {yuan(wage)} 元" if wage else "参保记录中没有，请录入"),
@@ -177,4 +187,4 @@ def evaluate(person, employer, facts: Facts) -> Evaluation:
                 "result": {"allowance_fen": amount, "leave_days": res.leave_days},
                 "formula": res.explain["formula"], "reference": res.explain["reference"],
                 "params": [v.as_dict() for v in res.explain["params"]]}
-    return Evaluation(checks, calc, amount, wage, wage_source, paid_to, paid_source, account)
+    return Evaluation(checks, calc, amount, wage, wage_source, paid_to, paid_source, account, payee_text)

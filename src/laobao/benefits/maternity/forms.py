@@ -21,7 +21,6 @@ class MaternityForm(forms.Form):
                                    help_text=_("仅当参保记录中没有该单位前12个月的缴费基数时填写"))
     paid_to = forms.ChoiceField(label=_("发放对象（参数未规定时由经办人选择）"), required=False,
                                 choices=[("", "—")] + list(PaidTo.choices))
-    employer_account = forms.CharField(label=_("单位收款账户（发给单位时）"), max_length=100, required=False)
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 
     def __init__(self, *args, employers=(), **kwargs):
@@ -36,7 +35,7 @@ class MaternityForm(forms.Form):
         d = self.cleaned_data
         return MaternityInput(birth_date=d["birth_date"], births=d["births"], difficult_birth=d["difficult_birth"],
                               leave_days=d["leave_days"], average_wage_fen=d["average_wage"], paid_to=d["paid_to"],
-                              employer_account=d["employer_account"], note=d["note"])
+                              note=d["note"])
 
 
 class MaternityRejectForm(forms.Form):

@@ -3,8 +3,8 @@
 The amount comes from ``policy.rules.maternity`` (average wage × leave days ÷ divisor, with its explanation);
 the average wage is the employer's average monthly contribution wage of the 12 months before the birth month
 (``wage_source`` record) or, without a record, the maker's figure (``wage_source`` maker, shown as such).
-Approval posts a one-time payment ``maternity:<claim_no>``: Dr fund:maternity / Cr payable:bank:<bank code>
-(payee a person: their current 代发账户) or Cr payable:employer:<id> (payee the employer, account text kept).
+Approval posts a one-time payment ``maternity:<claim_no>``: Dr fund:maternity / Cr payable:person:<pid>
+(payee the person) or Cr payable:employer:<id> (payee the employer, its 单位账户 kept as text) + a payout order.
 """
 
 from __future__ import annotations

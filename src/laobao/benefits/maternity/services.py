@@ -6,8 +6,9 @@ Jurisdiction: the person's residence region; receive/recheck/withdraw need ``ben
 amount (record, parameters, account) since the claim was checked → refused, "recheck first".
 
 On approval (one-time payment, ledger key ``maternity:<claim_no>``): Dr ``fund:maternity`` / Cr
-``payable:bank:<bank code>`` of the person's current 代发账户 (payee the person), or Cr
-``payable:employer:<employer id>`` (payee the employer; its account text is kept on the claim).
+``payable:person:<person id>`` (payee the person) or Cr ``payable:employer:<employer id>`` (payee the employer;
+its 单位账户 is kept on the claim as "<bank code> <number>"), and a payout order ``maternity:<claim_no>``
+(benefits/payouts): ``laobao payouts run`` pays it through the bank to the payee's current account.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from laobao.registry.services import check_write
 
 from ..claims import mark_rejected
 from ..models import OPEN_CLAIM, ClaimStatus
+from ..payouts.services import order_payout
 from . import evaluate as ev
 from .models import MaternityClaim, PaidTo
 
@@ -81,7 +83,7 @@ def _apply(claim: MaternityClaim, r: ev.Evaluation, facts: ev.Facts) -> None:
     claim.paid_to, claim.paid_to_source = r.paid_to, r.paid_to_source
     claim.bank_account = r.account
     claim.bank_code = r.account.bank.code if r.account else ""
-    claim.employer_account = facts.employer_account if r.paid_to == PaidTo.EMPLOYER else ""
+    claim.employer_account = r.payee_account if r.paid_to == PaidTo.EMPLOYER else ""  # the 单位账户 used
     claim.status = ClaimStatus.CHECKED if r.ok else ClaimStatus.RECEIVED
 
 
@@ -172,18 +174,23 @@ def _unchanged(claim: MaternityClaim) -> ev.Evaluation:
     if not result.ok:
         raise _err("claim", "claim.checks_fail", "条件未满足，不能核准：" + "；".join(r["zh"] for r in result.checks if not r["ok"]),
                    "Conditions not met, cannot approve: " + "; ".join(r["en"] for r in result.checks if not r["ok"]))
-    if result.calculation != claim.calculation or (result.account.pk if result.account else None) != claim.bank_account_id:
+    if (result.calculation != claim.calculation or (result.account.pk if result.account else None) != claim.bank_account_id
+            or (claim.paid_to == PaidTo.EMPLOYER and result.payee_account != claim.employer_account)):
         raise _err("claim", "claim.stale", "受理后缴费记录、参数或代发账户已有变化：请重新审核后再核准",
                    "The record, the parameters or the bank account changed since the claim was checked: recheck it first")
     return result
 
 
 def _post(claim: MaternityClaim, today: date) -> None:
-    payable = (f"payable:bank:{claim.bank_code}" if claim.paid_to == PaidTo.PERSON
-               else f"payable:employer:{claim.employer_id}")
-    ledger.post(key=f"maternity:{claim.claim_no}", kind="maternity", value_date=today,
-                memo=f"生育津贴 {claim.claim_no}（{claim.get_paid_to_display()}）",
+    """Dr fund:maternity / Cr the payee's payable, and the order to pay it through the bank (benefits/payouts)."""
+    to_person = claim.paid_to == PaidTo.PERSON
+    payable = f"payable:person:{claim.person_id}" if to_person else f"payable:employer:{claim.employer_id}"
+    memo = f"生育津贴 {claim.claim_no}（{claim.get_paid_to_display()}）"
+    ledger.post(key=f"maternity:{claim.claim_no}", kind="maternity", value_date=today, memo=memo,
                 lines=[("fund:maternity", claim.amount_fen, 0), (payable, 0, claim.amount_fen)])
+    order_payout(key=f"maternity:{claim.claim_no}", payable_code=payable, amount_fen=claim.amount_fen,
+                 person=claim.person if to_person else None, employer=None if to_person else claim.employer,
+                 memo=f"生育津贴 {claim.claim_no}", source=f"maternity_claim:{claim.claim_no}", subject=claim.person)
 
 
 @transaction.atomic

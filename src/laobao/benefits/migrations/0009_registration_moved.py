@@ -1,6 +1,9 @@
-# Placeholder migration: UnemploymentRegistration moved to the employment app (state only). Filled by the helper that owns it (operations only; keep dependencies).
+# UnemploymentRegistration moved to the employment app (issue 6): state only. The table
+# ``benefits_unemploymentregistration`` and the claims' foreign key to it stay as they are; employment 0001
+# created the model in its own state with the same db_table.
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -10,4 +13,16 @@ class Migration(migrations.Migration):
         ('employment', '0001_initial'),
     ]
 
-    operations = []
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='unemploymentclaim',
+                    name='registration',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='employment.unemploymentregistration'),
+                ),
+                migrations.DeleteModel(name='UnemploymentRegistration'),
+            ],
+            database_operations=[],
+        ),
+    ]

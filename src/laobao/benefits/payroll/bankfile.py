@@ -10,6 +10,8 @@ import csv
 import hashlib
 import io
 import os
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection
@@ -26,21 +28,36 @@ def yuan_text(fen: int) -> str:
 
 
 def _lines(run_id: int) -> list[tuple]:
+    """The run's D rows, every cell already text where the file has text: ("D", line id, account, holder,
+    amount in yuan, months, description), then bank code and amount in fen — built by the database (C speed,
+    no Python work per line). The description is the benefit's (translated) name and the months, 60 characters."""
+    kinds = [(k, str(v)) for k, v in BenefitKind.choices]  # translated once, not once a line
+    name = "CASE b.kind " + " ".join("WHEN %s THEN %s" for _ in kinds) + " ELSE b.kind END"
+    yuan = "CAST(l.amount_fen / 100 AS TEXT) || '.' || SUBSTR(CAST(100 + l.amount_fen %% 100 AS TEXT), 2)"
+    sql = ("SELECT 'D', l.id, a.account_no, a.holder_name, " + yuan + ", l.months_text, SUBSTR(" + name
+           + " || ' ' || l.months_text, 1, 60), l.bank_code, l.amount_fen "
+           "FROM benefits_paymentline l JOIN benefits_bankaccount a ON a.id = l.bank_account_id "
+           "JOIN benefits_benefit b ON b.id = l.benefit_id WHERE l.run_id = %s ORDER BY l.bank_code, l.id")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT l.bank_code, l.id, a.account_no, a.holder_name, l.amount_fen, l.months_text, b.kind "
-                       "FROM benefits_paymentline l JOIN benefits_bankaccount a ON a.id = l.bank_account_id "
-                       "JOIN benefits_benefit b ON b.id = l.benefit_id WHERE l.run_id = %s ORDER BY l.bank_code, l.id",
-                       [run_id])
+        cursor.execute(sql, [p for pair in kinds for p in pair] + [run_id])
         return cursor.fetchall()
 
 
+_D, _BANK, _FEN = itemgetter(0, 1, 2, 3, 4, 5, 6), itemgetter(7), itemgetter(8)
+
+
+def file_name(run, code: str) -> str:
+    """``payroll-2026-01-102.csv`` for the monthly run, ``payroll-2026-01-r1-102.csv`` for its first reissue."""
+    seq = getattr(run, "sequence", 0)
+    return f"payroll-{run.month:%Y-%m}-" + (f"r{seq}-" if seq else "") + f"{code}.csv"
+
+
 def render(month_text: str, bank_code: str, bank_name: str, rows: list[tuple]) -> str:
-    kinds = {k: str(v) for k, v in BenefitKind.choices}  # translated once, not once a line
-    total = sum(r[4] for r in rows)
+    total = sum(map(_FEN, rows))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["H", FORMAT, VERSION, month_text, bank_code, bank_name, len(rows), yuan_text(total)])
-    w.writerows(("D", r[1], r[2], r[3], yuan_text(r[4]), r[5], f"{kinds.get(r[6], r[6])} {r[5]}"[:60]) for r in rows)
+    w.writerows(map(_D, rows))
     w.writerow(["T", len(rows), yuan_text(total)])
     return buf.getvalue()
 
@@ -50,19 +67,16 @@ def write_files(run, out_dir: Path, encoding: str = "utf-8") -> list[dict]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = dict(Bank.objects.values_list("code", "name"))
-    rows = _lines(run.pk)
-    by_bank: dict[str, list[tuple]] = {}
-    for r in rows:
-        by_bank.setdefault(r[0], []).append(r)
     files = []
-    for code, bank_rows in sorted(by_bank.items()):
+    for code, group in groupby(_lines(run.pk), key=_BANK):  # ordered by bank
+        bank_rows = list(group)
         data = render(f"{run.month:%Y-%m}", code, names.get(code, ""), bank_rows).encode(ENCODINGS[encoding])
-        path = out_dir / f"payroll-{run.month:%Y-%m}-{code}.csv"
+        path = out_dir / file_name(run, code)
         tmp = path.with_suffix(".csv.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
         files.append({"bank": code, "file": str(path), "encoding": encoding, "lines": len(bank_rows),
-                      "total_fen": sum(r[4] for r in bank_rows), "sha256": hashlib.sha256(data).hexdigest()})
+                      "total_fen": sum(map(_FEN, bank_rows)), "sha256": hashlib.sha256(data).hexdigest()})
     return files
 
 

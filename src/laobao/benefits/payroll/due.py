@@ -94,12 +94,15 @@ class Owed:
     slow: int  # benefits whose whole month grid was expanded
 
 
-def load_benefits(run_month: int, run_id: int):
+def load_benefits(run_month: int, run_id: int, only: np.ndarray | None = None):
+    """Every benefit paid from a fund that started by the run month and has no line in this run (``only``:
+    these benefit ids alone, for a reissue)."""
     sql = ("SELECT b.id, b.person_id, b.fund, " + _mi_sql("b.start_month") + ", COALESCE(" + _mi_sql("b.end_month")
            + ", %s) FROM benefits_benefit b WHERE b.fund LIKE 'fund:%%' AND b.start_month <= %s "
            "AND NOT EXISTS (SELECT 1 FROM benefits_paymentline l WHERE l.run_id = %s AND l.benefit_id = b.id) "
-           "ORDER BY b.id")
-    rows = _rows(sql, [NEVER, month_date(run_month), run_id])
+           + ("AND " + _in_ids("b.id") + " " if only is not None else "") + "ORDER BY b.id")
+    params = [NEVER, month_date(run_month), run_id] + ([_ids_param(only)] if only is not None else [])
+    rows = _rows(sql, params)
     names = [r[2] for r in rows]
     funds = sorted(set(names))
     index = {f: i for i, f in enumerate(funds)}
@@ -191,9 +194,10 @@ def _due_before(ids, start, end, r_bid, r_from, monthly, run_month):
     return out
 
 
-def owed(run_month: int, run_id: int, annuitants: np.ndarray | None = None) -> Owed:
-    """``annuitants``: person ids with an annuity balance (their pensions' account parts are read)."""
-    ids, person, fund, start, end, funds = load_benefits(run_month, run_id)
+def owed(run_month: int, run_id: int, annuitants: np.ndarray | None = None, only: np.ndarray | None = None) -> Owed:
+    """``annuitants``: person ids with an annuity balance (their pensions' account parts are read); ``only``:
+    just these benefits, every one checked month by month (a reissue)."""
+    ids, person, fund, start, end, funds = load_benefits(run_month, run_id, only)
     if not ids.size:  # every benefit already has its line in this run (a re-run)
         e = np.zeros(0, dtype=np.int64)
         return Owed(e, e, e, e, e, funds, e, e, e, 0)
@@ -211,7 +215,7 @@ def owed(run_month: int, run_id: int, annuitants: np.ndarray | None = None) -> O
         paid[pos[ok]] = p_sum[ok]
     due_before = _due_before(ids, start, end, r_bid, r_from, monthly, run_month)
     suspended = np.isin(ids, np.fromiter(spans.keys(), dtype=np.int64, count=len(spans)))
-    slow = suspended | (due_before != paid)
+    slow = suspended | (due_before != paid) | (only is not None)
     # fast path: the run month alone
     fast = np.flatnonzero(~slow & (start <= run_month) & (end >= run_month))
     f_due, f_acct = _rate_at(rkeys, r_bid, monthly, account, ids[fast], np.full(fast.size, run_month, dtype=np.int64))

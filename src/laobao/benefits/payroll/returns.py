@@ -82,7 +82,10 @@ def _parse_row(n: int, rec: dict, errors: list[str]) -> ReturnRow | None:
     return ReturnRow(n, int(line), outcome, reason[:200], settled) if ok else None
 
 
-def parse(data: bytes) -> tuple[list[ReturnRow], list[str]]:
+def parse(data: bytes, line_id=None, tag: str = "") -> tuple[list[ReturnRow], list[str]]:
+    """The rows of a return file, or the errors of every bad row (row numbers, header = row 1). ``line_id(n,
+    rec, errors)`` may first rewrite or refuse a row's line id (the payouts' ``P<id>``); ``tag`` prefixes
+    line ids in messages."""
     reader = csv.DictReader(io.StringIO(_decode(data)))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
@@ -93,14 +96,15 @@ def parse(data: bytes) -> tuple[list[ReturnRow], list[str]]:
     for n, rec in enumerate(reader, start=2):
         if not any((v or "").strip() for v in rec.values() if isinstance(v, str)):
             continue
-        r = _parse_row(n, rec, errors)
+        rec = line_id(n, rec, errors) if line_id else rec
+        r = _parse_row(n, rec, errors) if rec is not None else None
         if r is None:
             continue
         prior = seen.get(r.line_id)
         if prior is not None:
             if (prior.outcome, prior.reason, prior.settled_on) != (r.outcome, r.reason, r.settled_on):
-                errors.append(_bad(n, "line_id", f"明细 {r.line_id} 在第{prior.row}行已有不同的结果",
-                                   f"line {r.line_id} already has another result on row {prior.row}"))
+                errors.append(_bad(n, "line_id", f"明细 {tag}{r.line_id} 在第{prior.row}行已有不同的结果",
+                                   f"line {tag}{r.line_id} already has another result on row {prior.row}"))
             continue
         seen[r.line_id] = r
         rows.append(r)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import date
@@ -29,10 +30,23 @@ from laobao.core.errors import DomainError
 from laobao.ledger.batch import Entry, post_batch, write_columns
 
 from ..models import PayrollRun
-from . import bankfile
+from . import bankfile, medical
 from .due import Owed, _cols, _rows, mi, month_iso, month_text, owed
 
 CHUNK = 50_000
+
+
+def chunk_size(chunk: int | None = None) -> int:
+    """Lines per transaction: ``chunk``, else ``LAOBAO_PAYROLL_CHUNK`` (the crash tests use a few), else CHUNK."""
+    return max(1, chunk or int(os.environ.get("LAOBAO_PAYROLL_CHUNK") or CHUNK))
+
+
+def _pause() -> None:
+    """``LAOBAO_PAYROLL_CHUNK_PAUSE_MS``: a pause after each committed chunk, so that the SIGKILL test's kills
+    land between chunks as well as inside them. Unset in production."""
+    ms = os.environ.get("LAOBAO_PAYROLL_CHUNK_PAUSE_MS")
+    if ms:
+        time.sleep(int(ms) / 1000)
 
 
 def _run_row(month: date) -> PayrollRun:
@@ -43,7 +57,8 @@ def _run_row(month: date) -> PayrollRun:
                                  f"{later.month:%Y-%m} 的发放已经运行：不能再运行更早的月份（欠发的月份会在下次发放中补发）",
                                  f"the payroll of {later.month:%Y-%m} has run: an earlier month cannot run any more "
                                  "(owed months are paid back by the next run)")
-        run, created = PayrollRun.objects.get_or_create(month=month, defaults={"started_at": timezone.now()})
+        run, created = PayrollRun.objects.get_or_create(month=month, sequence=0,
+                                                        defaults={"started_at": timezone.now()})
         if created:
             audit.record("payroll.start", object_type="payroll_run", object_id=run.pk, after={"month": f"{month:%Y-%m}"})
     return run
@@ -159,10 +174,23 @@ def _postings(run: PayrollRun, c: dict, ids: np.ndarray, lo: int, hi: int) -> li
     return out
 
 
-def _write_chunk(run: PayrollRun, c: dict, lo: int, hi: int, texts, counts, first, last) -> int:
+def _reissued(run: PayrollRun, benefits: np.ndarray) -> bool:
+    """A reissue of the month (which holds the same lock for its whole read and write) paid some of these
+    benefits after this run read what was owed."""
+    rows = _rows("SELECT DISTINCT l.benefit_id FROM benefits_paymentline l JOIN benefits_payrollrun r ON r.id = l.run_id "
+                 "WHERE r.month = %s AND r.sequence > 0", [run.month])
+    return bool(rows) and bool(np.isin(benefits, np.array([r[0] for r in rows], dtype=np.int64)).any())
+
+
+def _write_chunk(run: PayrollRun, lock: int, c: dict, lo: int, hi: int, lt: tuple, rates: medical.Rates) -> int:
+    """One transaction: lines, months, medical contributions, ledger, audit. ``lock``: the month's regular run
+    row, locked by every writer of the month (regular runs and reissues) for the length of a chunk."""
+    counts, first, last, texts = lt
     n = hi - lo
     with transaction.atomic():
-        PayrollRun.objects.select_for_update().filter(pk=run.pk).first()  # one writer per month at a time
+        PayrollRun.objects.select_for_update().filter(pk=lock).first()  # one writer per month at a time
+        if run.sequence == 0 and _reissued(run, c["benefit"][lo:hi]):
+            raise IntegrityError("reissued meanwhile")
         ids = _reserve("benefits_paymentline", n)
         now = db_timestamp(timezone.now())
         write_columns("benefits_paymentline", (
@@ -177,10 +205,43 @@ def _write_chunk(run: PayrollRun, c: dict, lo: int, hi: int, texts, counts, firs
         write_columns("benefits_paymentmonth", ("line_id", "benefit_id", "month", "amount_fen"), [
             ids[mline - lo], c["benefit"][mline], _iso(c["month"][msel]), c["month_amount"][msel]])
         post_batch(kind="benefit_payroll", entries=_postings(run, c, ids, lo, hi), progress=None)
+        med = medical.write(c, ids, lo, hi, rates, now, timezone.localdate())
         audit.record("payroll.chunk", object_type="payroll_run", object_id=run.pk,
-                     after={"month": f"{run.month:%Y-%m}", "lines": n, "first_line": int(ids[0]),
-                            "last_line": int(ids[-1]), "total_fen": int(c["amount"][lo:hi].sum())})
+                     after={"month": f"{run.month:%Y-%m}", "sequence": run.sequence, "lines": n,
+                            "first_line": int(ids[0]), "last_line": int(ids[-1]),
+                            "total_fen": int(c["amount"][lo:hi].sum()), "medical_months": med})
     return n
+
+
+def write_lines(run: PayrollRun, lock: int, c: dict, progress, started: float, chunk: int | None = None) -> int:
+    """Every planned line, ``chunk_size`` lines per transaction, progress on stderr; returns the count."""
+    n = int(c["amount"].size)
+    if not n:
+        return 0
+    lt = _line_texts(c["month_line"], c["month"], n)
+    rates, done, size, name = medical.Rates(), 0, chunk_size(chunk), _name(run)
+    for lo in range(0, n, size):
+        try:
+            done += _write_chunk(run, lock, c, lo, min(lo + size, n), lt, rates)
+        except IntegrityError:  # another run of the month wrote these benefits' lines first
+            raise DomainError.of("month", "payroll.concurrent",
+                                 f"{name} 的发放正由另一个进程运行：请待其结束后再运行一次（已写入的不会重复）",
+                                 f"another run of {name} is writing: run again when it has finished "
+                                 "(nothing is written twice)") from None
+        elapsed = time.perf_counter() - started
+        rate = done / elapsed if elapsed else 0
+        _say(progress, f"payroll {name}: {done}/{n} lines ({rate:,.0f} lines/s, "
+                       f"{(n - done) / rate if rate else 0:.1f} s left)")
+        _pause()
+    if rates.missing:
+        _say(progress, f"payroll {name}: NO medical contribution written for unemployment months "
+                       f"{rates.missing_text()}: the parameter {medical.PARAM} has no value for them "
+                       f"(参数无值，未代缴医疗保险费)")
+    return done
+
+
+def _name(run: PayrollRun) -> str:
+    return f"{run.month:%Y-%m}" + (f" reissue {run.sequence}" if run.sequence else "")
 
 
 def _say(progress, text: str) -> None:
@@ -189,7 +250,7 @@ def _say(progress, text: str) -> None:
         progress.flush()
 
 
-def run_payroll(month: date, out_dir: Path, *, encoding: str = "utf-8", chunk: int = CHUNK,
+def run_payroll(month: date, out_dir: Path, *, encoding: str = "utf-8", chunk: int | None = None,
                 progress=sys.stderr) -> dict:
     """The month's payroll; returns the run's totals and what this invocation wrote."""
     started = time.perf_counter()
@@ -202,28 +263,20 @@ def run_payroll(month: date, out_dir: Path, *, encoding: str = "utf-8", chunk: i
     _say(progress, f"payroll {month:%Y-%m}: {n} lines to write ({counts['slow']} benefits with back pay or "
                    f"changes checked month by month; {counts['no_account']} without a bank account, "
                    f"{counts['held']} held for a corrected account)")
-    lc, first, last, texts = _line_texts(c["month_line"], c["month"], n) if n else (c["month"],) * 3 + ([],)
-    done = 0
-    for lo in range(0, n, chunk):
-        try:
-            done += _write_chunk(run, c, lo, min(lo + chunk, n), texts, lc, first, last)
-        except IntegrityError:  # another run of the month wrote these benefits' lines first
-            raise DomainError.of("month", "payroll.concurrent",
-                                 f"{month:%Y-%m} 的发放正由另一个进程运行：请待其结束后再运行一次（已写入的不会重复）",
-                                 f"another run of {month:%Y-%m} is writing: run again when it has finished "
-                                 "(nothing is written twice)") from None
-        elapsed = time.perf_counter() - started
-        rate = done / elapsed if elapsed else 0
-        _say(progress, f"payroll {month:%Y-%m}: {done}/{n} lines ({rate:,.0f} lines/s, "
-                       f"{(n - done) / rate if rate else 0:.1f} s left)")
+    write_lines(run, run.pk, c, progress, started, chunk)
+    total, files = files_and_totals(run, out_dir, encoding, rebuild=n > 0)
+    return {"month": month, "lines": total["lines"], "total_fen": total["total_fen"], "written": n,
+            "files": files, "seconds": round(time.perf_counter() - started, 2), **counts}
+
+
+def files_and_totals(run: PayrollRun, out_dir: Path, encoding: str, *, rebuild: bool) -> tuple[dict, list[dict]]:
+    """The run's bank files (kept when they are on disk as recorded and nothing was written) and totals."""
     run.refresh_from_db()
-    if n == 0 and bankfile.unchanged(run, out_dir, encoding):
+    if not rebuild and bankfile.unchanged(run, out_dir, encoding):
         files = run.files
     else:
         files = bankfile.write_files(run, out_dir, encoding)
-    total = _finish(run, files)
-    return {"month": month, "lines": total["lines"], "total_fen": total["total_fen"], "written": n,
-            "files": files, "seconds": round(time.perf_counter() - started, 2), **counts}
+    return _finish(run, files), files
 
 
 def _finish(run: PayrollRun, files: list[dict]) -> dict:
@@ -235,6 +288,7 @@ def _finish(run: PayrollRun, files: list[dict]) -> dict:
             fresh.lines, fresh.total_fen, fresh.files, fresh.finished_at = lines, total, files, timezone.now()
             fresh.save()
             audit.record("payroll.finish", object_type="payroll_run", object_id=run.pk,
-                         after={"month": f"{run.month:%Y-%m}", "lines": lines, "total_fen": total,
+                         after={"month": f"{run.month:%Y-%m}", "sequence": run.sequence, "lines": lines,
+                                "total_fen": total,
                                 "files": [{k: f[k] for k in ("bank", "lines", "total_fen", "sha256")} for f in files]})
     return {"lines": lines, "total_fen": total}

@@ -13,7 +13,7 @@ from laobao.core.models import Role
 from laobao.registry.models import Person
 from laobao.registry.selectors import persons_visible
 
-from ..models import BankAccount, Bank, Benefit, BenefitEvent, BenefitRate, PaymentLine, PayrollRun
+from ..models import BankAccount, Bank, Benefit, BenefitEvent, BenefitRate, PaymentLine, PayrollRun, UnemploymentMedical
 
 
 def _visible(user, person: Person) -> bool:
@@ -44,6 +44,13 @@ def person_payments(user, person: Person) -> QuerySet[PaymentLine]:
             .prefetch_related("months").order_by("-run__month", "-id"))
 
 
+def person_medical(user, person: Person) -> QuerySet[UnemploymentMedical]:
+    """The medical contributions the unemployment fund paid for the person (latest month first)."""
+    if not _visible(user, person):
+        return UnemploymentMedical.objects.none()
+    return UnemploymentMedical.objects.filter(person=person).order_by("-month", "-id")
+
+
 def person_accounts(user, person: Person) -> QuerySet[BankAccount]:
     if not _visible(user, person):
         return BankAccount.objects.none()
@@ -69,7 +76,7 @@ def runs(user, limit: int = 24) -> list[RunView]:
     mine = PaymentLine.objects.filter(person__in=persons_visible(user))
     whole_city = getattr(user, "role", None) == Role.CITY_OFFICER
     out = []
-    for run in PayrollRun.objects.order_by("-month")[:limit]:  # a few dozen runs, one aggregate each
+    for run in PayrollRun.objects.order_by("-month", "-sequence")[:limit]:  # a few dozen runs, one aggregate each
         rows = list(mine.filter(run=run).values("bank_code", "fund", "payment_return__outcome")
                     .annotate(n=Count("id"), fen=Sum("amount_fen")).order_by("bank_code", "fund"))
         totals: dict[tuple, dict] = {}

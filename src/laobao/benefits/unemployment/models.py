@@ -1,7 +1,7 @@
-"""失业登记 and 失业保险金申领 (issue 5, Must have 5). Months are the first day of the month, amounts fen.
+"""失业保险金申领 (issue 5, Must have 5). Months are the first day of the month, amounts fen.
 
-``UnemploymentRegistration`` is deliberately minimal: the employment issue (issue 6) will extend it
-(job-seeking, training, the employment service's own fields) — keep its fields and meaning stable.
+``UnemploymentRegistration`` (失业登记) moved to the employment app (issue 6; its table name is unchanged,
+benefits migration 0009 moved it state-only); it is re-exported here so benefits code keeps importing it.
 """
 
 from __future__ import annotations
@@ -10,34 +10,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from laobao.employment.models import UnemploymentRegistration
 from laobao.registry.models import Person
 
 from ..models import Benefit, ClaimStatus
 
-
-class UnemploymentRegistration(models.Model):
-    """失业登记 (minimal; issue 6 extends it). ``involuntary`` = 非因本人意愿中断就业 (条例 第十四条);
-    ``reason`` is the job-loss reason as stated (e.g. 劳动合同期满终止, 单位解除). Open while ``ended_on``
-    is null; one open registration per person. Re-employment ends it (end_reason ``reemployment``)."""
-
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="unemployment_registrations")
-    registered_on = models.DateField()
-    involuntary = models.BooleanField()
-    reason = models.CharField(max_length=100, blank=True, default="")
-    ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.CharField(max_length=20, blank=True, default="")
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        app_label = "benefits"
-        ordering = ["person", "-registered_on", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(ended_on__isnull=True),
-                                    name="one_open_unemployment_registration"),
-            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("registered_on")),
-                                   name="unemployment_registration_dates"),
-        ]
+__all__ = ["UnemploymentClaim", "UnemploymentRegistration"]
 
 
 class UnemploymentClaim(models.Model):

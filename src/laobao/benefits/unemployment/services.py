@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from laobao.core import audit
 from laobao.core.errors import DomainError
+from laobao.employment import services as employment_services
 from laobao.registry.models import Person
 from laobao.registry.services import check_write
 
@@ -46,29 +47,14 @@ def snapshot(c: UnemploymentClaim) -> dict:
             "checker": c.checker_id, "failed": [r["code"] for r in c.checks if not r["ok"]], "benefit": c.benefit_id}
 
 
-def _reg_snapshot(r: UnemploymentRegistration) -> dict:
-    return {"id": r.pk, "person": r.person_id, "registered_on": r.registered_on.isoformat(),
-            "involuntary": r.involuntary, "reason": r.reason,
-            "ended_on": r.ended_on.isoformat() if r.ended_on else None, "end_reason": r.end_reason}
-
-
-@transaction.atomic
-def register(*, user, person: Person, registered_on: date, involuntary: bool, reason: str = "") -> UnemploymentRegistration:
-    """失业登记 (minimal; issue 6 extends it)."""
-    person = Person.objects.select_for_update(of=("self",)).select_related("residence_region").get(pk=person.pk)
-    check_write(user, person.residence_region, "benefit.write")
-    if registered_on > timezone.localdate():
-        raise _err("registered_on", "unemployment.registration_future", "登记日期不能晚于今天：请填写实际登记日期",
-                   "the registration date cannot be in the future: enter the actual date")
-    if UnemploymentRegistration.objects.filter(person=person, ended_on__isnull=True).exists():
-        raise _err("person", "unemployment.registration_open", "此人已有未结束的失业登记：无需重复登记",
-                   "this person already has an open unemployment registration: no second one is needed")
-    reg = UnemploymentRegistration.objects.create(person=person, registered_on=registered_on,
-                                                  involuntary=bool(involuntary), reason=(reason or "")[:100],
-                                                  registered_by=user)
-    audit.record("unemployment_registration.register", object_type="unemployment_registration", object_id=reg.pk,
-                 region_path=_path(person), after=_reg_snapshot(reg))
-    return reg
+def register(*, user, person: Person, registered_on: date, involuntary: bool, reason: str = "",
+             able_to_work: bool = True, willing_to_work: bool = True) -> UnemploymentRegistration:
+    """失业登记 — moved to the employment app (issue 6): ``laobao.employment.services.register`` checks the
+    conditions (working age, declarations, no job, no open enrollment) and audits. The benefits counter form
+    asks no declarations: applying at the benefit counter records both as made (able and willing to work)."""
+    return employment_services.register(user=user, person=person, registered_on=registered_on,
+                                        involuntary=involuntary, reason=reason, able_to_work=able_to_work,
+                                        willing_to_work=willing_to_work)
 
 
 def _claim_no(day: date) -> str:
@@ -221,12 +207,7 @@ def stop_on_reemployment(*, person: Person, month: date, user=None, note: str = 
                    .filter(person=person, kind=BenefitKind.UNEMPLOYMENT, end_month__gte=month)
                    .exclude(status=BenefitStatus.STOPPED))
     claims = [_stop_one(user, b, month, note or f"{month:%Y-%m} 重新就业") for b in running]
-    for reg in UnemploymentRegistration.objects.select_for_update().filter(person=person, ended_on__isnull=True):
-        before = _reg_snapshot(reg)
-        reg.ended_on, reg.end_reason = max(day, reg.registered_on), "reemployment"
-        reg.save(update_fields=["ended_on", "end_reason"])
-        audit.record("unemployment_registration.end", object_type="unemployment_registration", object_id=reg.pk,
-                     region_path=_path(person), before=before, after=_reg_snapshot(reg))
+    employment_services.end_on_employment(person=person, day=day, user=user, source=note)
     return [c for c in claims if c is not None]
 
 

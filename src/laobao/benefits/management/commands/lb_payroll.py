@@ -1,4 +1,5 @@
-"""laobao payroll --month YYYY-MM [--out DIR] [--encoding utf-8|utf-8-sig|gbk] | laobao payroll returns FILE.
+"""laobao payroll --month YYYY-MM [--out DIR] [--encoding utf-8|utf-8-sig|gbk] | laobao payroll returns FILE |
+laobao payroll reissue --month YYYY-MM [--out DIR] [--encoding …].
 
 The monthly payroll (benefits/payroll/run.py) and the bank's return file (benefits/payroll/returns.py);
 file layouts in docs/formats/payroll-bank-file.md. Progress on stderr; the run ends with one line
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from laobao.core.cli_args import month as month_arg
 from laobao.benefits.payroll.bankfile import ENCODINGS, yuan_text
+from laobao.benefits.payroll.reissue import reissue
 from laobao.benefits.payroll.returns import ReturnsRejected, import_returns
 from laobao.benefits.payroll.run import run_payroll
 from laobao.core.context import acting_as
@@ -25,12 +27,14 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("action", nargs="?", choices=["returns"], help="returns FILE: the bank's return file")
+        parser.add_argument("action", nargs="?", choices=["returns", "reissue"],
+                            help="returns FILE: the bank's return file; reissue: pay rejected months again (补发)")
         parser.add_argument("file", nargs="?")
         parser.add_argument("--month", help="YYYY-MM: the month to pay")
         parser.add_argument("--out", help="directory of the bank files (default LAOBAO_VAR/payroll/YYYY-MM)")
         parser.add_argument("--encoding", choices=sorted(ENCODINGS), default="utf-8",
                             help="utf-8 (default), utf-8-sig (with BOM) or gbk (GB 18030) for the bank's software")
+        parser.add_argument("--chunk", type=int, default=None, help="lines per transaction (default 50,000)")
 
     def handle(self, *args, action=None, file=None, month=None, out=None, encoding="utf-8", **opts):
         if action == "returns":
@@ -38,13 +42,15 @@ class Command(BaseCommand):
                 raise CommandError("usage: laobao payroll returns FILE", returncode=2)
             return self._returns(Path(file))
         if not month:
-            raise CommandError("usage: laobao payroll --month YYYY-MM [--out DIR] | laobao payroll returns FILE",
+            raise CommandError("usage: laobao payroll [reissue] --month YYYY-MM [--out DIR] | laobao payroll returns FILE",
                                returncode=2)
         m = month_arg(month)
         target = Path(out) if out else Path(settings.VAR_DIR) / "payroll" / f"{m:%Y-%m}"
+        if action == "reissue":
+            return self._reissue(m, target, encoding)
         with acting_as(None, username="cli:payroll"):
             try:
-                result = run_payroll(m, target, encoding=encoding, progress=self.stderr)
+                result = run_payroll(m, target, encoding=encoding, chunk=opts.get("chunk"), progress=self.stderr)
             except DomainError as exc:
                 raise CommandError(f"{exc.text('zh-hans')} / {exc.text('en')}", returncode=1)
         for f in result["files"]:
@@ -52,6 +58,22 @@ class Command(BaseCommand):
         self.stderr.write(f"written now: {result['written']} lines; {result['no_account']} without an account, "
                           f"{result['held']} held ({result['seconds']} s)")
         self.stdout.write(f"payroll {m:%Y-%m}: {result['lines']} payments, {yuan_text(result['total_fen'])} yuan")
+
+    def _reissue(self, m, target: Path, encoding: str):
+        with acting_as(None, username="cli:payroll-reissue"):
+            try:
+                r = reissue(m, target, encoding=encoding, progress=self.stderr)
+            except DomainError as exc:
+                raise CommandError(f"{exc.text('zh-hans')} / {exc.text('en')}", returncode=1)
+        for f in r["files"]:
+            self.stderr.write(f"  {f['bank']}: {f['lines']} lines, {yuan_text(f['total_fen'])} yuan → {f['file']}")
+        for h in r["held"][:SHOWN]:
+            self.stderr.write(f"  held 暂缓: person #{h['person']} benefit #{h['benefit']}: {h['months']} months, "
+                              f"{yuan_text(h['amount_fen'])} yuan — 退回账户仍为当前账户 the rejecting account is still "
+                              f"current ({h['reason']})")
+        which = f"reissue {r['sequence']}" if r["sequence"] else "reissue"
+        self.stdout.write(f"payroll {m:%Y-%m} {which}: {r['lines']} payments, {yuan_text(r['total_fen'])} yuan; "
+                          f"{len(r['held'])} held")
 
     def _returns(self, path: Path):
         if not path.is_file():

@@ -132,13 +132,18 @@ def lines(s: Scheme, pension_fen: int, contribution_months: int, age: int, share
     return [
         _line("index_flat", f"{tag}·定额调整", f"{s.year} indexation: flat amount", s.flat_fen,
               f"每人每月 {yuan(s.flat_fen)} 元"),
-        _line("index_share", f"{tag}·按本人养老金挂钩", f"{s.year} indexation: share of the pension", share,
-              f"调整前 {yuan(pension_fen)} × {s.share} = {yuan(share)}（四舍五入到分）"),
+        share_line(s, pension_fen, share),
         _line("index_years", f"{tag}·按缴费年限挂钩", f"{s.year} indexation: per contribution year", per_year,
               f"{yuan(s.per_year_fen)} × {years} 年（缴费 {contribution_months} 个月，满整年计） = {yuan(per_year)}"),
         _line("index_age", f"{tag}·高龄倾斜", f"{s.year} indexation: age band", extra,
               f"{s.age_day.isoformat()} 年满 {age} 周岁 → {yuan(extra)}（{bands}）"),
     ]
+
+
+def share_line(s: Scheme, pension_fen: int, share: int) -> dict:
+    """The line of the share of the pension before the adjustment (the one line that differs per person)."""
+    return _line("index_share", f"{s.year}年调待·按本人养老金挂钩", f"{s.year} indexation: share of the pension", share,
+                 f"调整前 {yuan(pension_fen)} × {s.share} = {yuan(share)}（四舍五入到分）")
 
 
 def _line(code: str, zh: str, en: str, fen: int, formula: str) -> dict:

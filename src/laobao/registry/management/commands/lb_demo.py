@@ -37,6 +37,7 @@ class Command(BaseCommand):
                     )
                 self._history(seed, quiet)
                 logins = ensure_users(seed)
+                self._benefits(seed, quiet)
             except DomainError as exc:
                 raise CommandError(exc.text("zh-hans") + "\n" + exc.text("en"), returncode=1) from None
         self._print_logins(logins, seed)
@@ -51,6 +52,18 @@ class Command(BaseCommand):
         self.stdout.write(f"demo history: {counts['months']} months assessed and paid "
                           f"({history.FIRST:%Y-%m}–{history.LAST:%Y-%m}), {counts['bills']} bills, "
                           f"{counts['transfers']} transfers")
+
+    def _benefits(self, seed, quiet):
+        """Retirees, payrolls, verifications, a death, claims (after the logins: claims need a maker and a checker)."""
+        from laobao.demo import benefits
+
+        if benefits.done():
+            return
+        c = benefits.grow(seed=seed, progress=None if quiet else self.stderr)
+        self.stdout.write(f"demo benefits: {c['pensions']} pensions ({c['suspended']} suspended), "
+                          f"{c['unemployment']} unemployment benefits, {c['maternity']} maternity allowances, "
+                          f"{c['payroll_runs']} payroll runs, "
+                          f"{c['payment_lines']} payment lines")
 
     def _print_logins(self, logins, seed):
         self.stdout.write(f"\n演示账号 / demo logins (seed {seed}; demo only, never in production):")
