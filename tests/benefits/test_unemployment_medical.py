@@ -132,3 +132,17 @@ def test_reconcile_names_rows_whose_parent_is_missing(jobless, tmp_path):
     found = {name: r for name, r in run_all() if r.count}
     assert "benefits.payroll_rows_name_their_parents" in found
     assert "line_id 999999999 names no benefits_paymentline row" in found["benefits.payroll_rows_name_their_parents"].differences[0]
+
+
+def test_reconcile_names_a_rate_whose_benefit_is_missing(jobless):
+    """Rates and events carry no row foreign key on PostgreSQL either (migration 0010): reconcile proves them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the row foreign key (its constraint check would refuse the orphan)")
+    with acting_as(None, username="test"):
+        BenefitRate.objects.create(benefit_id=999_999_998, from_month=JAN, monthly_fen=1, reason="award",
+                                   components=[], key="orphan:test")
+    found = {name: r for name, r in run_all() if r.count}
+    assert any("benefits_benefitrate" in d and "999999998" in d
+               for d in found["benefits.payroll_rows_name_their_parents"].differences)

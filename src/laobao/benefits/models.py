@@ -122,7 +122,8 @@ class EventKind(models.TextChoices):
 class BenefitEvent(models.Model):
     """One change of a benefit's state, with its month, reason code and who made it (append-only)."""
 
-    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="events")
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="events",
+                                db_constraint=False)  # ADR 0010 on PostgreSQL (migration 0010): proved by reconcile
     kind = models.CharField(max_length=10, choices=EventKind.choices)
     month = models.DateField()
     reason = models.CharField(max_length=40)
@@ -146,7 +147,8 @@ class BenefitRate(models.Model):
     Append-only; ``key`` is unique (``award:<claim_no>``, ``index:<year>:<benefit>``) so a rerun adds nothing.
     """
 
-    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="rates")
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="rates",
+                                db_constraint=False)  # ADR 0010 on PostgreSQL (migration 0010): proved by reconcile
     from_month = models.DateField()
     monthly_fen = models.BigIntegerField()
     components = models.JSONField(default=list)

@@ -101,15 +101,15 @@ def _share_template(s: rule.Scheme) -> tuple[list[str], list[int]]:
 
 
 def components(s: rule.Scheme, base: np.ndarray, months: np.ndarray, age: np.ndarray, cols: dict,
-               comps: list[str]) -> list[str]:
+               comps: list[str]):
     """Per benefit the base's components (JSON text) followed by the four lines of ``rule.lines``, exactly as
     ``json.dumps`` writes them (a test compares). The flat, per-year and age lines repeat across persons: each
-    distinct one is dumped once; the share line is a template filled with the person's pension and share."""
+    distinct one is dumped once; the share line is a template filled with the person's pension and share.
+    A generator: on PostgreSQL the COPY sends rows while the next ones are built."""
     flat = _dump(rule.lines(s, 0, 0, 0, 0, 0)[0])
     years: dict[int, str] = {}
     ages: dict[tuple[int, int], str] = {}
     (t0, t1, t2, t3), order = _share_template(s)
-    out = []
     for comp, b, m, a, sh, ex in zip(comps, base.tolist(), months.tolist(), age.tolist(), cols["share"].tolist(),
                                      cols["age"].tolist()):
         y = years.get(m)
@@ -120,9 +120,8 @@ def components(s: rule.Scheme, base: np.ndarray, months: np.ndarray, age: np.nda
             g = ages[(a, ex)] = _dump(rule.lines(s, 0, 0, a, 0, ex)[3])
         head = comp.rstrip()[:-1].rstrip()  # the base's array without its closing bracket
         sep = "" if head.endswith("[") else ", "
-        v = (yuan(b), str(sh), yuan(sh))
-        out.append(f"{head}{sep}{flat}, {t0}{v[order[0]]}{t1}{v[order[1]]}{t2}{v[order[2]]}{t3}, {y}, {g}]")
-    return out
+        v = (f"{b // 100}.{b % 100:02d}", str(sh), f"{sh // 100}.{sh % 100:02d}")  # = yuan(): both ≥ 0
+        yield f"{head}{sep}{flat}, {t0}{v[order[0]]}{t1}{v[order[1]]}{t2}{v[order[2]]}{t3}, {y}, {g}]"
 
 
 def _chunk(s: rule.Scheme, ids, birth, months, now: str) -> tuple[int, int]:
@@ -136,7 +135,7 @@ def _chunk(s: rule.Scheme, ids, birth, months, now: str) -> tuple[int, int]:
     rows = ((b, eff, n, t, "indexation", f"index:{s.year}:{b}", now)
             for b, n, t in zip(ids.tolist(), new.tolist(), text))
     note = f"{s.year}年调待（{s.effective:%Y-%m} 起）"
-    events = ((b, "rate", eff, "indexation", f"{note} +{yuan(t)} 元", None, now)
+    events = ((b, "rate", eff, "indexation", f"{note} +{t // 100}.{t % 100:02d} 元", None, now)  # t ≥ 0
               for b, t in zip(ids.tolist(), cols["total"].tolist()))
     with transaction.atomic():
         n = copy_rows("benefits_benefitrate", COLUMNS, rows, progress=None)

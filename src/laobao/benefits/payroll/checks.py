@@ -3,7 +3,8 @@
 - ``benefits.unemployment_medical_posted``: Σ UnemploymentMedical = Σ the ``payroll-medical:`` postings;
 - ``benefits.payroll_rows_name_their_parents``: the payroll tables carry no row foreign keys on PostgreSQL
   (ADR 0010, migration 0007), so an anti-join proves every line names its run, benefit, person and account,
-  every month its line and benefit, every medical row its benefit, person and line.
+  every month its line and benefit, every medical row its benefit, person and line — and, since migration 0010,
+  every rate and event of a benefit its benefit (the yearly indexation writes one of each per pension).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ REFS = (  # (table, column, parent table): identifiers from code
     ("benefits_unemploymentmedical", "benefit_id", "benefits_benefit"),
     ("benefits_unemploymentmedical", "person_id", "registry_person"),
     ("benefits_unemploymentmedical", "line_id", "benefits_paymentline"),
+    ("benefits_benefitrate", "benefit_id", "benefits_benefit"),  # migration 0010
+    ("benefits_benefitevent", "benefit_id", "benefits_benefit"),
 )
 
 
