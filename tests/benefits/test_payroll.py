@@ -185,3 +185,16 @@ def test_reconcile_catches_a_line_without_ledger_or_months(retiree, tmp_path):
                                months_text="2026-02", created_at=line.created_at)  # written around the services
     bad = {name for name, r in run_all() if r.count}
     assert bad == {"benefits.pending_equals_payable", "benefits.line_equals_its_months"}
+
+
+def test_the_bank_file_is_chinese_whatever_the_callers_language(tmp_path, city, make_person):
+    """A run started while English is active (a page, a test) still writes the bank's Chinese descriptions."""
+    from django.utils import translation
+
+    person = make_person(city["c11"], name="蔺英文")
+    fx.bank_account(person)
+    fx.pension(person, date(2026, 1, 1))
+    with translation.override("en"):
+        fx.run(date(2026, 1, 1), tmp_path)
+    text = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.csv"))
+    assert "基本养老金 2026-01" in text and "pension" not in text.lower()

@@ -15,6 +15,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection
+from django.utils import translation
 
 from ..models import Bank, BenefitKind
 
@@ -30,8 +31,9 @@ def yuan_text(fen: int) -> str:
 def _lines(run_id: int) -> list[tuple]:
     """The run's D rows, every cell already text where the file has text: ("D", line id, account, holder,
     amount in yuan, months, description), then bank code and amount in fen — built by the database (C speed,
-    no Python work per line). The description is the benefit's (translated) name and the months, 60 characters."""
-    kinds = [(k, str(v)) for k, v in BenefitKind.choices]  # translated once, not once a line
+    no Python work per line). The description is the benefit's Chinese name and the months, 60 characters."""
+    with translation.override("zh-hans"):  # the bank's file is Chinese whatever language the caller runs in
+        kinds = [(k, str(v)) for k, v in BenefitKind.choices]
     name = "CASE b.kind " + " ".join("WHEN %s THEN %s" for _ in kinds) + " ELSE b.kind END"
     yuan = "CAST(l.amount_fen / 100 AS TEXT) || '.' || SUBSTR(CAST(100 + l.amount_fen %% 100 AS TEXT), 2)"
     sql = ("SELECT 'D', l.id, a.account_no, a.holder_name, " + yuan + ", l.months_text, SUBSTR(" + name
