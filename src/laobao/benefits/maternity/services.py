@@ -25,7 +25,7 @@ from laobao.ledger import services as ledger
 from laobao.registry.models import Employer, Person
 from laobao.registry.services import check_write
 
-from ..claims import mark_rejected
+from .. import claims
 from ..models import OPEN_CLAIM, ClaimStatus
 from ..payouts.services import order_payout
 from . import evaluate as ev
@@ -48,8 +48,7 @@ def _err(field: str, code: str, zh: str, en: str) -> DomainError:
     return DomainError.of(field, code, zh, en)
 
 
-def _path(person: Person) -> str:
-    return person.residence_region.path if person.residence_region_id else ""
+_path = claims.path_of
 
 
 def facts_of(data: MaternityInput) -> ev.Facts:
@@ -131,9 +130,7 @@ def _locked(claim: MaternityClaim) -> MaternityClaim:
 
 
 def _open(claim: MaternityClaim) -> None:
-    if claim.status not in OPEN_CLAIM:
-        raise _err("claim", "claim.closed", f"申领 {claim.claim_no} 已办结（{claim.get_status_display()}），不能再处理",
-                   f"Claim {claim.claim_no} is closed ({claim.status}) and cannot be processed again")
+    claims.ensure_open(claim)
 
 
 def facts_from(claim: MaternityClaim) -> ev.Facts:
@@ -159,14 +156,7 @@ def recheck(*, user, claim: MaternityClaim) -> MaternityClaim:
 
 
 def _decider(user, claim: MaternityClaim) -> None:
-    if user is None:
-        raise _err("checker", "claim.checker_required", "核准或驳回须由有权限的工作人员在系统中办理",
-                   "A claim is decided by an authorized staff member, not by the machine operator")
-    check_write(user, claim.person.residence_region, "benefit.approve")
-    _open(claim)
-    if claim.maker_id == user.pk:
-        raise _err("checker", "claim.maker_is_checker", "受理人不能核准或驳回自己受理的申领：须由另一名工作人员复核",
-                   "The caseworker who received the claim cannot decide it: a second person must check it")
+    claims.check_decider(user, claim)
 
 
 def _unchanged(claim: MaternityClaim) -> ev.Evaluation:
@@ -212,24 +202,11 @@ def approve(*, user, claim: MaternityClaim) -> MaternityClaim:
 @transaction.atomic
 def reject(*, user, claim: MaternityClaim, reason_zh: str = "", reason_en: str = "") -> MaternityClaim:
     """Refuse (second person). Without a reason typed, the failing checks are the reason the citizen reads."""
-    claim = _locked(claim)
-    _decider(user, claim)
-    before = snapshot(claim)
-    zh = mark_rejected(claim, user, reason_zh, reason_en)
-    audit.record("maternity_claim.reject", object_type="maternity_claim", object_id=claim.pk,
-                 region_path=_path(claim.person), before=before, after=snapshot(claim) | {"reason": zh[:500]})
-    return claim
+    return claims.reject("maternity_claim", user=user, claim=_locked(claim), snapshot=snapshot, reason_zh=reason_zh,
+                         reason_en=reason_en)
 
 
 @transaction.atomic
 def withdraw(*, user, claim: MaternityClaim) -> MaternityClaim:
     """The applicant withdraws an undecided claim (recorded by a caseworker)."""
-    claim = _locked(claim)
-    check_write(user, claim.person.residence_region, "benefit.write")
-    _open(claim)
-    before = snapshot(claim)
-    claim.status, claim.decided_at = ClaimStatus.WITHDRAWN, timezone.now()
-    claim.save()
-    audit.record("maternity_claim.withdraw", object_type="maternity_claim", object_id=claim.pk,
-                 region_path=_path(claim.person), before=before, after=snapshot(claim))
-    return claim
+    return claims.withdraw("maternity_claim", user=user, claim=_locked(claim), snapshot=snapshot)

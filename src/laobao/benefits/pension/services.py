@@ -28,7 +28,7 @@ from laobao.ledger import services as ledger
 from laobao.registry.models import Person
 from laobao.registry.services import check_write
 
-from ..claims import mark_rejected
+from .. import claims
 from ..models import (OPEN_CLAIM, Benefit, BenefitEvent, BenefitKind, BenefitRate, ClaimStatus, EventKind,
                       PensionClaim, RateReason)
 from . import evaluate as ev
@@ -50,8 +50,7 @@ def _err(field: str, code: str, zh: str, en: str) -> DomainError:
     return DomainError.of(field, code, zh, en)
 
 
-def _path(person: Person) -> str:
-    return person.residence_region.path if person.residence_region_id else ""
+_path = claims.path_of
 
 
 def snapshot(c: PensionClaim) -> dict:
@@ -116,9 +115,7 @@ def _open(claim: PensionClaim) -> None:
                    f"申领 {claim.claim_no} 已于 {timezone.localtime(claim.decided_at):%Y-%m-%d} 核准，不能重复核准或更改",
                    f"Claim {claim.claim_no} was already approved on {timezone.localtime(claim.decided_at):%Y-%m-%d}: "
                    "it cannot be approved or changed again")
-    if claim.status not in OPEN_CLAIM:
-        raise _err("claim", "claim.closed", f"申领 {claim.claim_no} 已办结（{claim.get_status_display()}），不能再处理",
-                   f"Claim {claim.claim_no} is closed ({claim.status}) and cannot be processed again")
+    claims.ensure_open(claim)
 
 
 @transaction.atomic
@@ -136,14 +133,7 @@ def recheck(*, user, claim: PensionClaim) -> PensionClaim:
 
 
 def _decider(user, claim: PensionClaim) -> None:
-    if user is None:
-        raise _err("checker", "claim.checker_required", "核准或驳回须由有权限的工作人员在系统中办理",
-                   "A claim is decided by an authorized staff member, not by the machine operator")
-    check_write(user, claim.person.residence_region, "benefit.approve")
-    _open(claim)
-    if claim.maker_id == user.pk:
-        raise _err("checker", "claim.maker_is_checker", "受理人不能核准或驳回自己受理的申领：须由另一名工作人员复核",
-                   "The caseworker who received the claim cannot decide it: a second person must check it")
+    claims.check_decider(user, claim, _open)
 
 
 def _unchanged(claim: PensionClaim) -> ev.Evaluation:
@@ -212,24 +202,11 @@ def approve(*, user, claim: PensionClaim) -> PensionClaim:
 @transaction.atomic
 def reject(*, user, claim: PensionClaim, reason_zh: str = "", reason_en: str = "") -> PensionClaim:
     """Refuse (second person). Without a reason typed, the failing checks are the reason the citizen reads."""
-    claim = _locked(claim)
-    _decider(user, claim)
-    before = snapshot(claim)
-    zh = mark_rejected(claim, user, reason_zh, reason_en)
-    audit.record("pension_claim.reject", object_type="pension_claim", object_id=claim.pk,
-                 region_path=_path(claim.person), before=before, after=snapshot(claim) | {"reason": zh[:500]})
-    return claim
+    return claims.reject("pension_claim", user=user, claim=_locked(claim), snapshot=snapshot, reason_zh=reason_zh,
+                         reason_en=reason_en, is_open=_open)
 
 
 @transaction.atomic
 def withdraw(*, user, claim: PensionClaim) -> PensionClaim:
     """The applicant withdraws an undecided claim (recorded by a caseworker)."""
-    claim = _locked(claim)
-    check_write(user, claim.person.residence_region, "benefit.write")
-    _open(claim)
-    before = snapshot(claim)
-    claim.status, claim.decided_at = ClaimStatus.WITHDRAWN, timezone.now()
-    claim.save()
-    audit.record("pension_claim.withdraw", object_type="pension_claim", object_id=claim.pk,
-                 region_path=_path(claim.person), before=before, after=snapshot(claim))
-    return claim
+    return claims.withdraw("pension_claim", user=user, claim=_locked(claim), snapshot=snapshot, is_open=_open)

@@ -23,7 +23,7 @@ from laobao.employment import services as employment_services
 from laobao.registry.models import Person
 from laobao.registry.services import check_write
 
-from ..claims import mark_rejected
+from .. import claims
 from ..models import (OPEN_CLAIM, Benefit, BenefitEvent, BenefitKind, BenefitRate, BenefitStatus, ClaimStatus,
                       EventKind, RateReason)
 from . import evaluate as ev
@@ -36,8 +36,7 @@ def _err(field: str, code: str, zh: str, en: str) -> DomainError:
     return DomainError.of(field, code, zh, en)
 
 
-def _path(person: Person) -> str:
-    return person.residence_region.path if person.residence_region_id else ""
+_path = claims.path_of
 
 
 def snapshot(c: UnemploymentClaim) -> dict:
@@ -109,16 +108,7 @@ def _locked(claim: UnemploymentClaim) -> UnemploymentClaim:
 
 
 def _decider(user, claim: UnemploymentClaim) -> None:
-    if user is None:
-        raise _err("checker", "claim.checker_required", "核准或驳回须由有权限的工作人员在系统中办理",
-                   "a claim is decided by an authorized staff member, not by the machine operator")
-    check_write(user, claim.person.residence_region, "benefit.approve")
-    if claim.status not in OPEN_CLAIM:
-        raise _err("claim", "claim.closed", f"申领 {claim.claim_no} 已办结（{claim.get_status_display()}），不能再处理",
-                   f"claim {claim.claim_no} is closed ({claim.status}) and cannot be processed again")
-    if claim.maker_id == user.pk:
-        raise _err("checker", "claim.maker_is_checker", "受理人不能核准或驳回自己受理的申领：须由另一名工作人员复核",
-                   "the caseworker who received the claim cannot decide it: a second person must check it")
+    claims.check_decider(user, claim)
 
 
 def _award(user, claim: UnemploymentClaim) -> Benefit:
@@ -161,13 +151,8 @@ def approve(*, user, claim: UnemploymentClaim) -> UnemploymentClaim:
 @transaction.atomic
 def reject(*, user, claim: UnemploymentClaim, reason_zh: str = "", reason_en: str = "") -> UnemploymentClaim:
     """Refuse (second person); without a typed reason the failing checks are the reason."""
-    claim = _locked(claim)
-    _decider(user, claim)
-    before = snapshot(claim)
-    mark_rejected(claim, user, reason_zh, reason_en)
-    audit.record("unemployment_claim.reject", object_type="unemployment_claim", object_id=claim.pk,
-                 region_path=_path(claim.person), before=before, after=snapshot(claim))
-    return claim
+    return claims.reject("unemployment_claim", user=user, claim=_locked(claim), snapshot=snapshot,
+                         reason_zh=reason_zh, reason_en=reason_en)
 
 
 def _months_between(first: date, last: date) -> int:
