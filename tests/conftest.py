@@ -172,3 +172,15 @@ values:
 def training_subsidy_values(parameter_tree):
     """Training subsidy standards for tests (the shipped parameter has none: no citable notice was found)."""
     return parameter_tree("training/subsidy_per_trainee.yaml", TRAINING_SUBSIDY_YAML)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the bureau's default language: a page requested in English (cookie or
+    header) leaves English active in the thread, which made a later test in the same worker see English labels."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
