@@ -176,6 +176,13 @@ def flag_add(request, pk: int):
         user=request.user, person=person, **d), _("已登记困难类别"))
 
 
+def _of_person(row, person, field: str, code: str, zh: str, en: str):
+    """``row`` (a flag, an assistance action) if it is ``person``'s; a form naming another person's row is refused."""
+    if row.person_id != person.pk:
+        raise DomainError.of(field, code, zh, en)
+    return row
+
+
 @staff_view
 @require_POST
 def flag_end(request, pk: int):
@@ -184,9 +191,8 @@ def flag_end(request, pk: int):
     def do(person, d):
         if not form.is_valid():
             raise DomainError.of("flag", "hardship.flag", "未指定标记", "no flag given")
-        flag = selectors.flag_get(request.user, form.cleaned_data["flag"])
-        if flag.person_id != person.pk:
-            raise DomainError.of("flag", "hardship.flag", "标记不属于此人", "the flag belongs to someone else")
+        flag = _of_person(selectors.flag_get(request.user, form.cleaned_data["flag"]), person, "flag",
+                          "hardship.flag", "标记不属于此人", "the flag belongs to someone else")
         assistance.flag_end(user=request.user, flag=flag)
     return _post(request, pk, "flag_end", do, _("已结束困难标记"))
 
@@ -206,9 +212,8 @@ def assistance_outcome(request, pk: int):
     def do(person, d):
         if not form.is_valid():
             raise DomainError.of("outcome", "assistance.outcome", "请选择结果和日期", "choose an outcome and a date")
-        act = selectors.action_get(request.user, form.cleaned_data["action"])
-        if act.person_id != person.pk:
-            raise DomainError.of("action", "assistance.action", "援助记录不属于此人", "the action belongs to someone else")
+        act = _of_person(selectors.action_get(request.user, form.cleaned_data["action"]), person, "action",
+                         "assistance.action", "援助记录不属于此人", "the action belongs to someone else")
         assistance.action_outcome(user=request.user, action=act, outcome=form.cleaned_data["outcome"],
                                   outcome_on=form.cleaned_data["outcome_on"])
     return _post(request, pk, "assistance_outcome", do, _("已记录援助结果"))

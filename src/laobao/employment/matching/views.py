@@ -18,6 +18,7 @@ from laobao.core.errors import DomainError, NotFound
 from laobao.core.models import Role
 from laobao.core.scoping import can
 from laobao.core.views import add_problems, guarded_view, page, require, staff_view
+from laobao.policy.rules.checks import yuan
 from laobao.registry import selectors as registry
 from laobao.registry.views import mask_id
 
@@ -90,8 +91,7 @@ def employer_vacancy_new(request, pk: int):
 
 def _edit_initial(v) -> dict:
     return {"title": v.title, "occupation": v.occupation_id, "skill_level": v.skill_level or "",
-            "wage_min": f"{v.wage_min_fen // 100}.{v.wage_min_fen % 100:02d}",
-            "wage_max": f"{v.wage_max_fen // 100}.{v.wage_max_fen % 100:02d}", "count": v.count,
+            "wage_min": yuan(v.wage_min_fen), "wage_max": yuan(v.wage_max_fen), "count": v.count,
             "region": v.region.code, "posted_on": v.posted_on, "expires_on": v.expires_on, "description": v.description}
 
 
