@@ -17,7 +17,8 @@ On a shared machine, compare CPU time in process instead (``bench/insurance_asse
 
 runs the assessment N times per variant on fresh copies of the loaded database, alternating the current code
 with a copy of the old package, and prints wall, client CPU and PostgreSQL backend CPU per phase
-(``ASSESS_PROFILE=1`` adds a cProfile). On PostgreSQL the loaded tables are VACUUMed, as autovacuum would.
+(``ASSESS_PROFILE=1`` adds a cProfile). ``--reuse`` times the database an earlier run of the same size loaded
+(SQLite file / PostgreSQL database still there) instead of loading it again. On PostgreSQL the loaded tables are VACUUMed, as autovacuum would.
 """
 
 from __future__ import annotations
@@ -56,13 +57,19 @@ def parse_args(argv=None):
                              "'assess_base', run alternately with the current one (A/B in the same minute)")
     parser.add_argument("--drop-index", default="", metavar="NAME",
                         help="with --baseline: drop this index in the baseline's copies (to A/B a new index)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --in-process: time the database loaded by an earlier run (same --persons)")
     return parser.parse_args(argv)
 
 
-def prepare(db: str, persons: int) -> str:
+def prepare(db: str, persons: int, reuse: bool = False) -> str:
     os.environ.setdefault("LAOBAO_ENV", "test")
     if db == "sqlite":
         work = OUT / f"assess-sqlite-{persons}"
+        if reuse and (work / "laobao.sqlite3").exists():
+            os.environ["LAOBAO_VAR"] = str(work)
+            os.environ["DATABASE_URL"] = f"sqlite:///{work / 'laobao.sqlite3'}"
+            return str(work / "laobao.sqlite3")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         os.environ["LAOBAO_VAR"] = str(work)
@@ -72,8 +79,10 @@ def prepare(db: str, persons: int) -> str:
 
     url = os.environ["DATABASE_URL"]
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS laobao_bench_assess WITH (FORCE)")
-        conn.execute("CREATE DATABASE laobao_bench_assess")
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'laobao_bench_assess'").fetchone()
+        if not (reuse and exists):
+            conn.execute("DROP DATABASE IF EXISTS laobao_bench_assess WITH (FORCE)")
+            conn.execute("CREATE DATABASE laobao_bench_assess")
     os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path="/laobao_bench_assess"))
     return "laobao_bench_assess"
 
@@ -251,7 +260,8 @@ def copy_with_foreign_keys(rows) -> float:
 def main(argv=None) -> int:
     args = parse_args(argv)
     db = args.db or ("postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite")
-    path = prepare(db, args.persons)
+    reuse = args.reuse and args.in_process
+    path = prepare(db, args.persons, reuse)
     os.environ["DJANGO_SETTINGS_MODULE"] = "laobao.settings"
     sys.path.insert(0, str(HERE))
     import django
@@ -265,6 +275,10 @@ def main(argv=None) -> int:
 
     call_command("lb_migrate", verbosity=0)
     result = {"db": db, "persons": args.persons, "machine": machine.describe(connection)}
+    if args.in_process and reuse:
+        import insurance_assess_inprocess as inprocess
+
+        return inprocess.main(args, path)
     result["load"] = load(args.persons, args.seed)
     if args.in_process:
         import insurance_assess_inprocess as inprocess

@@ -7,7 +7,9 @@ Setup (not timed): N employers, each with one person and a bill for 2024-06 (pen
 contribution line), posted ``bill:<id>`` as the assessment contract says; a payment file of N lines: 80 % pay
 in full on time, 10 % pay part, 5 % overpay, 5 % pay 20 days late (late fees). Timed: the import as a
 subprocess (start-up to commit), then the same file again (must import nothing). On PostgreSQL the setup ends
-with VACUUM (ANALYZE) (``insurance_interest.vacuum_analyze``). A benchmark, not a test.
+with VACUUM (ANALYZE) (``insurance_interest.vacuum_analyze``). Besides the wall time it records the CPU of the
+timed command (client) and, on a PostgreSQL server on the same machine, of the server (from /proc): on a busy
+machine the wall time says little. A benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -101,16 +104,48 @@ def setup(n: int, path: Path) -> float:
     return round(time.perf_counter() - started, 1)
 
 
+def _server_cpu() -> float | None:
+    """PostgreSQL on this machine: CPU seconds of the server (postmaster, its live children and the children it has
+    reaped — each finished backend), read from /proc; None when not readable (another host, SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        master = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        tick = os.sysconf("SC_CLK_TCK")
+        fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+        total = sum(int(x) for x in fields[11:15])
+        for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+            f = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(f[11]) + int(f[12])
+        return total / tick
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def run_cli(*args, profile: str | None = None) -> tuple[float, str]:
+    """Wall seconds and stdout of ``laobao *args``; the client's and the server's CPU go to ``LAST_CPU``."""
     started = time.perf_counter()
+    before, server = resource.getrusage(resource.RUSAGE_CHILDREN), _server_cpu()
     prof = ["-m", "cProfile", "-o", profile] if profile else []
     proc = subprocess.run([sys.executable, *prof, "-m", "laobao.cli", *args], capture_output=True, text=True,
                           env=os.environ)
+    wall = round(time.perf_counter() - started, 2)
+    after, server_after = resource.getrusage(resource.RUSAGE_CHILDREN), _server_cpu()
+    LAST_CPU["client_cpu_s"] = round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 2)
+    LAST_CPU["server_cpu_s"] = round(server_after - server, 2) if server is not None and server_after else None
     if proc.returncode:
         sys.exit(proc.stderr[-3000:])
     if os.environ.get("BENCH_VERBOSE"):
         sys.stderr.write(proc.stderr[-6000:])
-    return round(time.perf_counter() - started, 2), proc.stdout.strip()
+    return wall, proc.stdout.strip()
+
+
+LAST_CPU: dict = {}
 
 
 def main() -> None:
@@ -133,11 +168,14 @@ def main() -> None:
     result = {"db": db, "payments": args.payments, "setup_s": setup(args.payments, file)}
     result["run_s"], result["run_out"] = run_cli("payments", "import", str(file),
                                                 profile=os.environ.get("BENCH_PROFILE"))
+    result.update(LAST_CPU)
+    result["load_avg"] = round(os.getloadavg()[0], 1)
     result["rerun_s"], result["rerun_out"] = run_cli("payments", "import", str(file))
     result["reconcile_s"], _ = run_cli("reconcile")
     result["machine"] = machine.describe()
     verdict = "ok" if result["run_s"] <= TARGET_S else "MISSED"
-    print(f"payments {db} {args.payments:,} lines: {result['run_s']} s (target ≤ {TARGET_S} s) {verdict}; "
+    print(f"payments {db} {args.payments:,} lines: {result['run_s']} s (target ≤ {TARGET_S} s) {verdict}; CPU client "
+          f"{result['client_cpu_s']} s, server {result['server_cpu_s']} s, load {result['load_avg']}; "
           f"again {result['rerun_s']} s; reconcile {result['reconcile_s']} s\n  {result['run_out']}\n"
           f"  {result['rerun_out']}")
     path = OUT / "results.json"

@@ -27,6 +27,7 @@ def _exact(personal: bool) -> np.ndarray:
     params = [2024, JULY, JULY, 0, 0, 2024, JULY]
     rows = int_columns(g.SQL[(personal, False, True)], params, len(g.FIELDS))
     rows[:, g.FIELDS.index("cover")] &= 31
+    rows = rows if personal else g._employer_regions(rows)
     return rows[np.lexsort(rows.T[::-1])]
 
 

@@ -1,7 +1,7 @@
 """The bulk write path: millions of rows in seconds, for the demo generator and large loads.
 
 :func:`copy_rows` streams tuples into one table: PostgreSQL ``COPY ... FROM STDIN`` (psycopg 3)
-or SQLite ``executemany``, in chunks, with a progress line on stderr. It bypasses the ORM (no
+or SQLite multi-row ``INSERT … VALUES`` (:func:`sqlite_insert`), in chunks, with a progress line on stderr. It bypasses the ORM (no
 model instances, no signals, no ``auto_now``): the caller passes every column, including
 ``created_at`` / ``updated_at`` (see :func:`db_timestamp`), and is responsible for validity.
 
@@ -12,12 +12,13 @@ Tables written with explicit primary keys need :func:`reset_sequences` afterward
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from itertools import islice
+from itertools import chain, islice
 from typing import TextIO
 
 from django.core.management.color import no_style
@@ -91,14 +92,57 @@ def _postgres_writer(cursor, table: str, columns: Sequence[str]):
 
 
 def _sqlite_writer(table: str, columns: Sequence[str]):
-    sql = "INSERT INTO " + _insert_target(table, columns) + " VALUES (" + ", ".join("?" * len(columns)) + ")"
     raw = connection.connection  # the sqlite3 connection, inside Django's open transaction
     raw.execute("PRAGMA cache_size = -262144")  # 256 MiB page cache: index inserts stay in memory
 
     def write(batch: list[tuple]) -> None:
-        raw.executemany(sql, batch)
+        sqlite_insert(table, columns, batch)
 
     return write
+
+
+VALUES_ROWS = 5000  # SQLite: rows per multi-row INSERT statement (fewer if the host's variable limit is lower)
+
+
+def sqlite_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """SQLite: append ``rows`` with multi-row ``INSERT … VALUES (…), (…), …`` statements of up to
+    ``VALUES_ROWS`` rows, inside the caller's transaction; returns the count. ``table`` and ``columns`` come
+    from code.
+
+    ``executemany`` runs the one-row statement once per row and pays SQLite's per-statement work each time
+    (the AUTOINCREMENT bookkeeping in ``sqlite_sequence``, opening the table and each index, the reset):
+    at 300,000 20-column rows into a table with two indexes, 2.2–2.4 s against 1.3–1.5 s this way."""
+    raw, per, statement = _values_statement(table, columns)
+    written, iterator = 0, iter(rows)
+    while batch := list(islice(iterator, per)):
+        raw.execute(statement(len(batch)), list(chain.from_iterable(batch)))
+        written += len(batch)
+    return written
+
+
+def _values_statement(table: str, columns: Sequence[str]):
+    """The sqlite3 connection, rows per statement, and the INSERT text for k rows (the full one built once)."""
+    raw = connection.connection
+    per = max(1, min(VALUES_ROWS, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
+    head = "INSERT INTO " + _insert_target(table, columns) + " VALUES "
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    full = head + ", ".join([one] * per)
+    return raw, per, lambda k: full if k == per else head + ", ".join([one] * k)
+
+
+def sqlite_insert_columns(table: str, columns: Sequence[str], values: Sequence[list]) -> int:
+    """SQLite: :func:`sqlite_insert` of rows given as columns (lists of equal length, None = NULL): each
+    statement's parameters are interleaved by slice assignment, with no tuple per row (300,000 rows × 20
+    columns: 0.05 s against 0.36 s for ``zip`` + flattening)."""
+    raw, per, statement = _values_statement(table, columns)
+    width, n = len(columns), len(values[0]) if values else 0
+    for lo in range(0, n, per):
+        k = min(per, n - lo)
+        flat: list = [None] * (k * width)
+        for j, column in enumerate(values):
+            flat[j::width] = column[lo:lo + k]
+        raw.execute(statement(k), flat)
+    return n
 
 
 def _report(out: TextIO, label: str, written: int, total: int | None, started: float) -> None:

@@ -30,7 +30,8 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TextIO
 
 import numpy as np
@@ -110,13 +111,52 @@ def write_columns(table: str, names: Sequence[str], columns: Sequence, *, block:
             for lo in range(0, n, block):
                 copy.write("\n".join(map("\t".join, zip(*(c[lo:lo + block] for c in text)))) + "\n")
         return n
+    for column in columns:
+        _check_int64(table, column)
     plain = [c.tolist() if isinstance(c, np.ndarray) else c for c in columns]
-    sql = "INSERT INTO " + _target(table, names) + " VALUES (" + ", ".join("?" * len(names)) + ")"
     cache_mib(256)
+    _sqlite_rows(table, names, plain, n, block)
+    return n
+
+
+_INT64 = 1 << 63
+
+
+def _check_int64(table: str, column) -> None:
+    """Refuse a Python integer outside int64 (``executemany`` would; JSON would make it a real)."""
+    if isinstance(column, np.ndarray):
+        return
+    ints = [v for v in column if type(v) is int]
+    if ints and (max(ints) >= _INT64 or min(ints) < -_INT64):
+        raise OverflowError(f"{table}: an integer is out of the int64 range")
+
+
+def _adapt(value):
+    """What ``executemany`` would have bound (sqlite3's and Django's adapters): dates as ISO text, Decimal as
+    text; NumPy integers as integers."""
+    if isinstance(value, datetime):
+        return value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    raise TypeError(f"cannot write {type(value).__name__} to SQLite")
+
+
+def _sqlite_rows(table: str, names: Sequence[str], plain: list, n: int, block: int) -> None:
+    """SQLite: each block of rows as ONE statement reading a JSON array of rows (``json_each``): the values
+    are bound once as one text instead of one Python call and five bindings per row (``executemany``:
+    ~30 % more CPU per row into the journal's indexed tables). ``None`` becomes NULL; strings, integers
+    and dates as ISO text keep their types; the rows go in in order."""
+    pick = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(names)))
+    sql = "INSERT INTO " + _target(table, names) + " SELECT " + pick + " FROM json_each(?)"
     raw = connection.connection
     for lo in range(0, n, block):
-        raw.executemany(sql, zip(*(c[lo:lo + block] for c in plain)))
-    return n
+        rows = json.dumps(list(zip(*(c[lo:lo + block] for c in plain))), ensure_ascii=False,
+                          separators=(",", ":"), allow_nan=False, default=_adapt)
+        raw.execute(sql, (rows,))
 
 
 _HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"  # signature, flags 0, no extension

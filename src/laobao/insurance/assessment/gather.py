@@ -57,8 +57,9 @@ _SELECT = """
      {not_billed}"""
 
 _EMPLOYER = {
-    "payer_is": "e.employer_id IS NOT NULL", "employer": "a.employer_id", "region": "COALESCE(em.region_id, 0)",
-    "join": "JOIN registry_employer em ON em.id = a.employer_id",
+    # the region comes from one read of the employers afterwards (``_employer_regions``): a join probed the
+    # employer table once per (person, employer) row — 14 % of the SQLite gather
+    "payer_is": "e.employer_id IS NOT NULL", "employer": "a.employer_id", "region": "0", "join": "",
     "prev_payer": "p.employer_id = a.employer_id", "decl_payer": "d.employer_id = a.employer_id",
     "not_billed": "WHERE NOT EXISTS (SELECT 1 FROM insurance_bill b WHERE b.employer_id = a.employer_id "
                   "AND b.month = %s)",
@@ -101,10 +102,27 @@ def gather(month: date, year: int, *, employer_id: int = 0, personal: bool, bill
         if not _distinct(rows):  # an insurance repeats in some group: the sum is no bit-or there
             rows = int_columns(SQL[(personal, adjusting, True)], params, len(FIELDS))
     rows[:, _COVER] &= (1 << COUNT_SHIFT) - 1
+    return rows if personal else _employer_regions(rows)
+
+
+def _employer_regions(rows: np.ndarray) -> np.ndarray:
+    """Fill the region column of employer rows from ONE read of the employers in their id range; a row whose
+    employer does not exist is dropped (as the join did; the enrollment's foreign key forbids it anyway)."""
+    if not len(rows):
+        return rows
+    employers = rows[:, _EMPLOYER_COL]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, COALESCE(region_id, 0) FROM registry_employer WHERE id BETWEEN %s AND %s "
+                       "ORDER BY id", [int(employers.min()), int(employers.max())])
+        known = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+    at = np.minimum(np.searchsorted(known[:, 0], employers), max(len(known) - 1, 0))
+    found = known[at, 0] == employers if len(known) else np.zeros(len(rows), dtype=bool)
+    rows = rows[found]
+    rows[:, _REGION] = known[at[found], 1]
     return rows
 
 
-_COVER = FIELDS.index("cover")
+_COVER, _EMPLOYER_COL, _REGION = FIELDS.index("cover"), FIELDS.index("employer"), FIELDS.index("region")
 # PostgreSQL: let the planner use the parallel workers it is allowed (max_parallel_workers_per_gather) for the
 # index-only scan and partial aggregation; at default costs it plans the big GROUP BY serially (ADR 0012).
 _PARALLEL = ("SET LOCAL parallel_setup_cost = 0", "SET LOCAL parallel_tuple_cost = 0.001")

@@ -3,7 +3,8 @@
 A chunk either commits whole (every bill with its items, lines, journal entry and resolved rechecks) or
 not at all; the next run skips payers that already have a bill for the month, so a crash loses nothing
 and doubles nothing. On PostgreSQL lines and items go as binary COPY built from the NumPy columns
-(``stream.copy_binary``), bills through ``core.bulk.copy_rows``; on SQLite everything through ``copy_rows``.
+(``stream.copy_binary``), bills through ``core.bulk.copy_rows``; on SQLite lines as columns through
+``core.bulk.sqlite_insert_columns`` (multi-row INSERTs, no tuple per row), the rest through ``copy_rows``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import numpy as np
 from django.db import connection, transaction
 
 from laobao.core import audit
-from laobao.core.bulk import copy_rows
-from laobao.ledger.batch import Entry, post_batch
+from laobao.core.bulk import copy_rows, sqlite_insert_columns
+from laobao.ledger.batch import Entry, cache_mib, post_batch
 
 from .compute import Lines
 from .rates import INSURANCES
@@ -42,6 +43,7 @@ _FUND = [f"fund:{name}" for name in INSURANCES]
 # assessed faster than its random kills can land (LAOBAO_ASSESS_CHUNK_PAUSE_MS, milliseconds).
 PAUSE_MS = int(os.environ.get("LAOBAO_ASSESS_CHUNK_PAUSE_MS", "0"))
 COPY_SLICE = 100_000  # rows encoded at a time into the one binary COPY (bounds the encoded stream's memory)
+SQLITE_SLICE = 100_000  # SQLite: lines turned into Python lists at a time
 
 
 @dataclass
@@ -109,20 +111,18 @@ def _column(values: np.ndarray, present: np.ndarray) -> list:
     return col.tolist()
 
 
-def contribution_rows(lines: Lines, bill_of: np.ndarray, step: int = 100_000):
-    """SQLite: tuples in CONTRIBUTION_COLUMNS order (None = NULL), built ``step`` rows at a time."""
+def contribution_columns(lines: Lines, bill_of: np.ndarray) -> list[list]:
+    """SQLite: the lines as Python lists in CONTRIBUTION_COLUMNS order (None = NULL, months as ISO text)."""
     iso = {m: date.fromordinal(m).isoformat() for m in set(lines.month.tolist())}
-    for lo in range(0, len(lines), step):
-        part, bills = lines.take(slice(lo, lo + step)), bill_of[lo:lo + step]
-        wide = [_column(part.account if name == "account" else getattr(part, name)[:, k], part.present[:, k])
-                for name, k in _WIDE]
-        fixed = [bills.tolist(), part.person.tolist(), [iso[m] for m in part.month.tolist()],
-                 part.adjustment.tolist(), part.flags.tolist(), part.wage.tolist()]
-        yield from zip(*fixed, *wide)
+    months = [iso[int(lines.month[0])]] * len(lines) if len(iso) == 1 else [iso[m] for m in lines.month.tolist()]
+    return [bill_of.tolist(), lines.person.tolist(), months, lines.adjustment.tolist(), lines.flags.tolist(),
+            lines.wage.tolist()] + [
+        _column(lines.account if name == "account" else getattr(lines, name)[:, k], lines.present[:, k])
+        for name, k in _WIDE]
 
 
 def write_contributions(lines: Lines, bill_of: np.ndarray) -> int:
-    """The wide lines: PostgreSQL binary COPY built from the columns, SQLite ``executemany``.
+    """The wide lines: PostgreSQL binary COPY built from the columns, SQLite multi-row INSERTs from the columns.
 
     PostgreSQL gets the rows in person order, in slices of ``COPY_SLICE`` fed to ONE COPY: the deferred foreign-key check
     of each row (``registry_person``, at commit) and the ``(person, month)`` index then walk the person
@@ -130,8 +130,13 @@ def write_contributions(lines: Lines, bill_of: np.ndarray) -> int:
     cost of a chunk); slicing bounds the memory of the encoded stream.
     """
     if connection.vendor != "postgresql":
-        return copy_rows("insurance_contribution", CONTRIBUTION_COLUMNS, contribution_rows(lines, bill_of),
-                         chunk=100_000, progress=None)
+        cache_mib(256)  # the indexes' pages stay in memory while the lines go in
+        total = 0
+        for lo in range(0, len(lines), SQLITE_SLICE):  # bounds the Python lists' memory
+            part = lines.take(slice(lo, lo + SQLITE_SLICE))
+            total += sqlite_insert_columns("insurance_contribution", CONTRIBUTION_COLUMNS,
+                                           contribution_columns(part, bill_of[lo:lo + SQLITE_SLICE]))
+        return total
     order = np.argsort(lines.person, kind="stable")
 
     def slices():

@@ -28,16 +28,40 @@ def due_of(month: date) -> date:
 def due_dates(months) -> np.ndarray:
     """``bases.due_date`` of each month (a column of dates), as ``datetime64[D]``."""
     months = list(months)
-    return np.array([_due(m) for m in months], dtype="datetime64[D]") if months else np.zeros(0, "datetime64[D]")
+    if not months:
+        return np.zeros(0, "datetime64[D]")
+    return _due_days(np.array([m.toordinal() for m in months], dtype=np.int64))
+
+
+_UNIX = date(1970, 1, 1).toordinal()  # datetime64[D] counts days from 1970-01-01
+
+
+def _due_days(month_ordinals: np.ndarray) -> np.ndarray:
+    """The due date (``datetime64[D]``) of each month given as a date ordinal: one ``bases.due_date`` per
+    distinct month, not per piece."""
+    distinct, inverse = np.unique(month_ordinals, return_inverse=True)
+    due = np.array([_due(date.fromordinal(m)).toordinal() for m in distinct.tolist()], dtype=np.int64)
+    return (due[inverse.reshape(-1)] - _UNIX).astype("datetime64[D]")
 
 
 def piece_fees(amount: np.ndarray, months, days) -> np.ndarray:
     """The fee in fen of each piece: ``amount`` owed for ``months``' contributions up to ``days``."""
+    months, days = list(months), list(days) if not isinstance(days, np.ndarray) else days
+    month_ord = np.array([m.toordinal() for m in months], dtype=np.int64)
+    if isinstance(days, np.ndarray):
+        day_ord = days.astype("datetime64[D]").astype(np.int64) + _UNIX
+    else:
+        day_ord = np.array([d.toordinal() for d in days], dtype=np.int64)
+    return piece_fees_ordinal(amount, month_ord, day_ord)
+
+
+def piece_fees_ordinal(amount: np.ndarray, month_ord: np.ndarray, day_ord: np.ndarray) -> np.ndarray:
+    """``piece_fees`` with months and days as date ordinals (int64 columns)."""
     amount = np.asarray(amount, dtype=np.int64)
     if not amount.size:
         return np.zeros(0, dtype=np.int64)
-    due = due_dates(months)
-    paid = np.asarray(list(days) if not isinstance(days, np.ndarray) else days, dtype="datetime64[D]")
+    due = _due_days(np.asarray(month_ord, dtype=np.int64))
+    paid = (np.asarray(day_ord, dtype=np.int64) - _UNIX).astype("datetime64[D]")
     late = paid > due
     out = np.zeros(amount.size, dtype=np.int64)
     if late.any():

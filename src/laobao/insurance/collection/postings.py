@@ -13,19 +13,16 @@ No Python object per entry or line: amounts are NumPy columns, one line per (ent
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 from django.db.models import Sum
 
 from laobao.ledger.batch import Columns, lookup
 from laobao.ledger.models import JournalLine
 
-from ..models import AllocationKind, PaymentReversal
+from ..models import PaymentReversal
 from . import runsql
+from .settle import CREDIT_USED, LATE_FEE, PRINCIPAL, dates
 
-PRINCIPAL, LATE_FEE, CREDIT_USED = (AllocationKind.PRINCIPAL.value, AllocationKind.LATE_FEE.value,
-                                    AllocationKind.CREDIT_USED.value)
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
@@ -58,9 +55,7 @@ def _slots(keys, memos, days, codes: list[list[str]], amounts: np.ndarray, debit
 def payment_entries(new, payers, run_of_new: np.ndarray, pieces, held: np.ndarray) -> Columns:
     """``payment:<ref>`` of every new payment; ``run_of_new[k]`` is its run index (-1: unknown payer)."""
     n_run = held.size
-    pay = np.asarray(pieces.payment, dtype=np.int64)
-    amt = np.asarray(pieces.amount, dtype=np.int64)
-    kind = np.array([str(k) for k in pieces.kind], dtype=str)
+    pay, amt, kind = pieces.payment, pieces.amount, pieces.kind
     principal, fee = np.zeros(n_run + 1, dtype=np.int64), np.zeros(n_run + 1, dtype=np.int64)
     real = pay >= 0
     np.add.at(principal, pay[real & (kind == PRINCIPAL)], amt[real & (kind == PRINCIPAL)])
@@ -83,31 +78,28 @@ def payment_entries(new, payers, run_of_new: np.ndarray, pieces, held: np.ndarra
 
 def credit_entries(pieces, first_allocation: int) -> Columns:
     """One entry per payer whose credit paid items in this run, keyed by its first credit_used allocation."""
-    per: dict[str, list] = {}
-    for k, (payer, kind, amount, day) in enumerate(zip(pieces.payer, pieces.kind, pieces.amount, pieces.day)):
-        if kind == CREDIT_USED:
-            row = per.setdefault(payer, [first_allocation + k, 0, day])
-            row[1] += amount
-    payers = sorted(per)
-    if not payers:
+    used = np.flatnonzero(pieces.kind == CREDIT_USED)
+    if not used.size:
         return empty()
-    amounts = np.array([[per[p][1], per[p][1]] for p in payers], dtype=np.int64)
+    payer_index, first, inverse = np.unique(pieces.payer[used], return_index=True, return_inverse=True)
+    total = np.zeros(payer_index.size, dtype=np.int64)
+    np.add.at(total, inverse.reshape(-1), pieces.amount[used])
+    payers = [pieces.payers[i] for i in payer_index.tolist()]  # sorted: the payer list is sorted
+    amounts = np.stack((total, total), axis=1)
     debit = np.zeros(amounts.shape, dtype=bool)
     debit[:, 0] = True
-    return _slots([f"credit:{per[p][0]}" for p in payers], ["留抵冲缴 credit used"] * len(payers),
-                  [per[p][2] for p in payers], [[f"credit:{p}" for p in payers], [f"receivable:{p}" for p in payers]],
-                  amounts, debit)
+    return _slots([f"credit:{first_allocation + k}" for k in used[first].tolist()],
+                  ["留抵冲缴 credit used"] * len(payers), dates(pieces.day[used[first]]),
+                  [[f"credit:{p}" for p in payers], [f"receivable:{p}" for p in payers]], amounts, debit)
 
 
 def account_entries(pieces, first_allocation: int) -> Columns:
-    """``account:<item>`` for every pension item this run (allocations from ``first_allocation``) made fully paid."""
-    last_day: dict[int, date] = {}
-    for item, kind, day in zip(pieces.item, pieces.kind, pieces.day):
-        if kind != LATE_FEE:
-            last = last_day.get(item)
-            if last is None or day > last:
-                last_day[item] = day
-    rows = runsql.rows(runsql.ACCOUNT_LINES, [first_allocation])  # (item, person, account) ordered by item
+    """``account:<item>`` for every pension item this run (allocations from ``first_allocation``) made fully paid
+    (``pieces.paid_items``: the settlement knows what each item still owed)."""
+    if not pieces.paid_items.size:
+        return empty()
+    runsql.run_table(("item", i) for i in pieces.paid_items.tolist())
+    rows = runsql.rows(runsql.ACCOUNT_LINES)  # (item, person, account) ordered by item
     if not rows:
         return empty()
     item = np.array([r[0] for r in rows], dtype=np.int64)
@@ -128,8 +120,20 @@ def account_entries(pieces, first_allocation: int) -> Columns:
     entry, amount = entry[keep], amount[keep]
     item_list = items.tolist()
     return Columns(_account_keys(item_list), ["个人账户记账 account credited when paid"] * n_items,
-                 [last_day[i] for i in item_list], entry, np.where(amount < 0, -amount, 0),
-                 np.where(amount > 0, amount, 0), codes)
+                   dates(_last_day(pieces, items)), entry, np.where(amount < 0, -amount, 0),
+                   np.where(amount > 0, amount, 0), codes)
+
+
+def _last_day(pieces, items: np.ndarray) -> np.ndarray:
+    """The day (ordinal) of each of ``items``' last principal / credit piece in this run: when it became paid."""
+    paying = pieces.kind != LATE_FEE
+    known, inverse = np.unique(pieces.item[paying], return_inverse=True)
+    last = np.zeros(known.size, dtype=np.int64)
+    np.maximum.at(last, inverse.reshape(-1), pieces.day[paying])
+    at = np.minimum(np.searchsorted(known, items), max(known.size - 1, 0))
+    if not known.size or (known[at] != items).any():  # never expected: the query reads this run's allocations
+        raise RuntimeError("an account item has no allocation in this run")
+    return last[at]
 
 
 def _account_keys(item_list: list[int]) -> list[str]:

@@ -71,13 +71,14 @@ CREDITS = """
       JOIN ledger_journalline l ON l.account_id = a.id
      GROUP BY a.code"""
 
-# The contribution lines (item, person, account) of the pension items allocated from allocation id %s on
-# and now fully paid (paid_fen = due_fen, insurance migration 0007), ordered by item.
+# The contribution lines (item, person, account) of the pension items the settlement made fully paid, loaded in
+# the run table as rows ("item", id): driven from those items (their key, then the bill's contribution lines), never
+# a scan of the items or the allocations; the paid and pension conditions are checked again (free on fetched rows).
 ACCOUNT_LINES = """
     SELECT f.id, c.person_id, c.account
-      FROM insurance_billitem f
+      FROM collection_run r
+      JOIN insurance_billitem f ON r.k = 'item' AND f.id = r.n
       JOIN insurance_contribution c ON c.bill_id = f.bill_id AND c.month = f.month
      WHERE f.insurance = 'pension' AND f.paid_fen = f.due_fen
-       AND f.id IN (SELECT item_id FROM insurance_allocation WHERE id >= %s AND kind IN """ + USED_SQL + """)
        AND c.account IS NOT NULL AND c.account <> 0
      ORDER BY f.id, c.id"""
