@@ -20,7 +20,7 @@ from laobao.benefits.injury import awards, services
 from laobao.benefits.injury import selectors as sel
 from laobao.benefits.injury.evaluate import record_wage
 from laobao.benefits.injury.models import InjuryCase
-from laobao.benefits.models import Benefit, BenefitRate, PaymentLine
+from laobao.benefits.models import Benefit, BenefitRate, Death, PaymentLine
 from laobao.benefits.payouts.models import Payout
 from laobao.core.context import acting_as
 from laobao.core.errors import DomainError, Forbidden, NotFound
@@ -334,3 +334,21 @@ def test_a_grade_1_worker_dying_later_gets_no_one_time_death_grant(world, users,
     assert "第三十九条第三款" in award.calculation["formula"] and "one_time_grant" not in award.calculation["formula"]
     approve(users["checker"], award)
     assert balance(f"payable:heir:{world['worker'].pk}") == 2_400_000
+    # the approval records the death: the worker's own allowance stops with the month of death
+    allowance = Benefit.objects.get(person=world["worker"], kind="injury_allowance")
+    assert (allowance.status, allowance.end_month) == ("stopped", date(2026, 6, 1))
+    assert Death.objects.get(person=world["worker"]).source == f"工亡 {award.award_no}"
+    assert not Enrollment.objects.filter(person=world["worker"], end_month__isnull=True).exists()
+
+
+def test_a_death_already_recorded_is_not_recorded_again(world, users):
+    from laobao.benefits.community import services as community
+    case = recognised(users, world)
+    with acting_as(users["officer"]):
+        community.record_death(user=users["officer"], person=world["worker"], died_on=date(2024, 6, 1),
+                               source="公安户籍注销")
+    with acting_as(users["maker"]):
+        award = awards.record_death(user=users["maker"], case=case, data=awards.DeathInput(
+            died_on=date(2024, 6, 1), average_wage_fen=AVG))
+    approve(users["checker"], award)
+    assert Death.objects.get(person=world["worker"]).source == "公安户籍注销"

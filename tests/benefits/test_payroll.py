@@ -84,7 +84,7 @@ def test_late_approval_is_paid_back_in_one_line_with_its_months(retiree, tmp_pat
     (line,) = fx.lines_of(b)
     expected = 2 * MONTHLY + 2 * (260_000 + fx.ACCOUNT)
     assert (line.amount_fen, line.month_count, line.months_text) == (expected, 4, "2025-10…2026-01")
-    assert [(m.month, m.amount_fen) for m in line.months.all()] == [
+    assert [(m.month, m.amount_fen) for m in line.paid_months.all()] == [
         (date(2025, 10, 1), MONTHLY), (date(2025, 11, 1), MONTHLY), (date(2025, 12, 1), 310_000), (JAN, 310_000)]
     fx.run(FEB, tmp_path)
     assert [l.months_text for l in fx.lines_of(b)] == ["2025-10…2026-01", "2026-02"]
@@ -166,8 +166,9 @@ def test_an_earlier_month_cannot_run_after_a_later_one(retiree, tmp_path):
 
 
 def test_payment_tables_are_append_only(retiree, tmp_path):
-    fx.pension(retiree, JAN)
+    fx.pension(retiree, date(2025, 11, 1))  # back pay: the line has PaymentMonth rows (ADR 0018)
     fx.run(JAN, tmp_path)
+    assert PaymentMonth.objects.count() == 3
     from django.db import DatabaseError, transaction
     with pytest.raises(DatabaseError), transaction.atomic():
         PaymentLine.objects.update(amount_fen=1)

@@ -113,13 +113,13 @@ class Harness:
 def consistent(db: ThrowawayDatabase) -> None:
     """What must hold after any kill: each line = Σ its months; the payroll entries credit exactly the lines
     written; no (benefit, month) paid twice by lines not rejected; medical rows = their postings."""
-    assert db.all("SELECT l.id FROM benefits_paymentline l LEFT JOIN benefits_paymentmonth m ON m.line_id = l.id "
+    assert db.all("SELECT l.id FROM benefits_paymentline l LEFT JOIN benefits_paidmonth m ON m.line_id = l.id "
                   "GROUP BY l.id, l.amount_fen HAVING l.amount_fen <> COALESCE(SUM(m.amount_fen), 0)") == []
     lines = db.one("SELECT COALESCE(SUM(amount_fen), 0) FROM benefits_paymentline")[0]
     credited = db.one("SELECT COALESCE(SUM(l.credit_fen), 0) FROM ledger_journalline l JOIN ledger_journalentry e "
                       "ON e.id = l.entry_id WHERE e.idempotency_key LIKE 'payroll:%'")[0]
     assert lines == credited, "a killed run left lines without their ledger entry (or the reverse)"
-    assert db.all("SELECT m.benefit_id, m.month FROM benefits_paymentmonth m JOIN benefits_paymentline l "
+    assert db.all("SELECT m.benefit_id, m.month FROM benefits_paidmonth m JOIN benefits_paymentline l "
                   "ON l.id = m.line_id LEFT JOIN benefits_paymentreturn x ON x.line_id = l.id "
                   "WHERE x.outcome IS NULL OR x.outcome = 'paid' GROUP BY m.benefit_id, m.month "
                   "HAVING COUNT(*) > 1") == []
@@ -237,7 +237,7 @@ def _check_final(h: Harness, spec: list[dict]) -> None:
               for i in [index[bid]]}
     paid = defaultdict(list)
     for bid, month, fen in h.db.all(
-            "SELECT m.benefit_id, m.month, m.amount_fen FROM benefits_paymentmonth m JOIN benefits_paymentline l "
+            "SELECT m.benefit_id, m.month, m.amount_fen FROM benefits_paidmonth m JOIN benefits_paymentline l "
             "ON l.id = m.line_id LEFT JOIN benefits_paymentreturn x ON x.line_id = l.id "
             "WHERE x.outcome IS NULL OR x.outcome = 'paid'"):
         paid[(index[bid], _date(month))].append(int(fen))

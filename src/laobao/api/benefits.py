@@ -128,7 +128,7 @@ def _payment_out(line) -> dict:
     return {"line_id": line.pk, "run_month": _month(line.run.month), "benefit_id": line.benefit_id,
             "benefit_kind": line.benefit.kind, "fund": line.fund, "amount_fen": line.amount_fen,
             "annuity_fen": line.annuity_fen, "months_text": line.months_text,
-            "months": [{"month": _month(m.month), "amount_fen": m.amount_fen} for m in line.months.all()],
+            "months": [{"month": _month(m.month), "amount_fen": m.amount_fen} for m in line.paid_months.all()],
             "bank_code": line.bank_code, "account_tail": line.bank_account.account_no[-4:],
             "status": payroll_selectors.status_of(line), "reason": ret.reason if ret else "",
             "settled_on": ret.settled_on.isoformat() if ret else None}

@@ -145,6 +145,9 @@ class BenefitRate(models.Model):
     """待遇标准 from a month on, with its explanation (``components``: amount, formula, parameters each).
 
     Append-only; ``key`` is unique (``award:<claim_no>``, ``index:<year>:<benefit>``) so a rerun adds nothing.
+    Indexation rates since migration 0012 store a compact form (the year's ``IndexationScheme``, the base rate,
+    the person's figures, the base's ``account`` part; ADR 0019-D): read a rate's lines through
+    ``benefits.indexation.explain.explain``, never ``components`` directly.
     """
 
     benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="rates",
@@ -276,6 +279,14 @@ class PaymentLine(models.Model):
     last_month = models.DateField()
     month_count = models.PositiveSmallIntegerField()
     months_text = models.CharField(max_length=400)
+    # The month a line paying exactly one month pays (migration 0011, ADR 0018): such a line has NO PaymentMonth
+    # row; a line paying several months (back pay) has its PaymentMonth rows and no single_month — never both
+    # (reconcile `benefits.single_month_or_month_rows`). Lines written before 0011 keep their rows and NULL here.
+    # Readers of paid months read the view `PaidMonth` (both kinds), never PaymentMonth alone.
+    single_month = models.DateField(null=True, blank=True)
+    # Σ amount of the benefit's lines not rejected when this line was written, this line included (NULL before
+    # 0011): lets the next monthly run take a benefit's paid total from its previous line (payroll/due.py).
+    paid_cum_fen = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -289,10 +300,11 @@ class PaymentLine(models.Model):
 
 
 class PaymentMonth(models.Model):
-    """What a line pays for one entitlement month (back pay lists several). Append-only.
-    paid(m) of a benefit = Σ amounts of its months whose line was not rejected."""
+    """What a back-pay line pays for each of its entitlement months (since migration 0011 only lines paying
+    several months write these rows; a single-month line carries ``single_month``). Append-only.
+    Read paid months through ``PaidMonth`` (the view of both), never this table alone."""
 
-    line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="months", db_index=False,
+    line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="month_rows", db_index=False,
                              db_constraint=False)  # ADR 0010, as PaymentLine
     benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="+", db_index=False,
                                 db_constraint=False)
@@ -306,6 +318,24 @@ class PaymentMonth(models.Model):
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payment_month_positive"),
         ]
         indexes = [models.Index(fields=["benefit", "month"], name="benefits_paymonth_benefit")]
+
+
+class PaidMonth(models.Model):
+    """What a line pays per entitlement month, as every reader sees it: the database view
+    ``benefits_paidmonth`` (migration 0011, ADR 0018) = the PaymentMonth rows UNION ALL the single-month lines
+    (``single_month``, the line's amount). paid(m) of a benefit = Σ amounts of its months whose line was not
+    rejected. Read-only (unmanaged); ``id`` = the PaymentMonth id, or minus the line id for a single-month line."""
+
+    line = models.ForeignKey(PaymentLine, on_delete=models.DO_NOTHING, related_name="paid_months",
+                             db_constraint=False)
+    benefit = models.ForeignKey(Benefit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    month = models.DateField()
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "benefits_paidmonth"
+        ordering = ["line", "month"]
 
 
 class ReturnOutcome(models.TextChoices):
@@ -404,3 +434,4 @@ from .unemployment.models import UnemploymentClaim, UnemploymentRegistration  # 
 from .payouts.models import EmployerBankAccount, Payout, PayoutLine, PayoutReturn, PayoutRun  # noqa: E402,F401  (一次性待遇发放, benefits/payouts/)
 from .payroll.models import UnemploymentMedical  # noqa: E402,F401  (失业期间医疗保险费, benefits/payroll/)
 from .injury.models import InjuryAward, InjuryCase  # noqa: E402,F401  (工伤, benefits/injury/)
+from .indexation.models import IndexationScheme  # noqa: E402,F401  (调待方案, benefits/indexation/)

@@ -89,8 +89,9 @@ def paid_equals_bank_outflow() -> Result:
 
 @check("benefits.line_equals_its_months")
 def line_equals_its_months() -> Result:
+    """Every line = Σ its paid months (the view: PaymentMonth rows or its single_month) in fen and count."""
     bad = _rows("SELECT l.id, l.amount_fen, COALESCE(SUM(m.amount_fen), 0), l.month_count, COUNT(m.id) "
-                "FROM benefits_paymentline l LEFT JOIN benefits_paymentmonth m ON m.line_id = l.id "
+                "FROM benefits_paymentline l LEFT JOIN benefits_paidmonth m ON m.line_id = l.id "
                 "GROUP BY l.id, l.amount_fen, l.month_count "
                 "HAVING l.amount_fen <> COALESCE(SUM(m.amount_fen), 0) OR l.month_count <> COUNT(m.id)")
     n = _rows("SELECT COUNT(*) FROM benefits_paymentline")[0][0]
@@ -102,7 +103,7 @@ def line_equals_its_months() -> Result:
 def months_within_entitlement() -> Result:
     """No month paid (line not rejected) before a benefit's start, after its end (stop, death) or after the
     run month of its line, or inside a suspension."""
-    live = ("FROM benefits_paymentmonth m JOIN benefits_paymentline l ON l.id = m.line_id JOIN benefits_payrollrun r "
+    live = ("FROM benefits_paidmonth m JOIN benefits_paymentline l ON l.id = m.line_id JOIN benefits_payrollrun r "
             "ON r.id = l.run_id JOIN benefits_benefit b ON b.id = m.benefit_id LEFT JOIN benefits_paymentreturn x "
             "ON x.line_id = l.id WHERE (x.outcome IS NULL OR x.outcome = 'paid') ")
     bad = [f"benefit #{b}: {m} paid outside {s}…{e or ''}" for b, m, s, e in _rows(
@@ -118,8 +119,20 @@ def months_within_entitlement() -> Result:
             m = mi(month if isinstance(month, date) else date.fromisoformat(str(month)))
             if any(lo <= m < hi for lo, hi in spans.get(bid, ())):
                 bad.append(f"benefit #{bid}: {month} paid while suspended")
-    n = _rows("SELECT COUNT(*) FROM benefits_paymentmonth")[0][0]
+    n = _rows("SELECT COUNT(*) FROM benefits_paidmonth")[0][0]
     return Result(n, bad[:MAX_SHOWN], found=len(bad))
+
+
+@check("benefits.single_month_or_month_rows")
+def single_month_or_month_rows() -> Result:
+    """ADR 0018: a line names its one month in ``single_month`` (and then month_count = 1, first = last = that
+    month) or has PaymentMonth rows — never both, so the view benefits_paidmonth counts no month twice."""
+    bad = _rows("SELECT l.id, l.single_month FROM benefits_paymentline l WHERE l.single_month IS NOT NULL AND "
+                "(l.month_count <> 1 OR l.first_month <> l.single_month OR l.last_month <> l.single_month "
+                "OR EXISTS (SELECT 1 FROM benefits_paymentmonth m WHERE m.line_id = l.id))")
+    n = _rows("SELECT COUNT(*) FROM benefits_paymentline WHERE single_month IS NOT NULL")[0][0]
+    return Result(n, [f"line #{i}: single_month {m} with PaymentMonth rows or another month count/range"
+                      for i, m in bad[:MAX_SHOWN]], found=len(bad))
 
 
 @check("benefits.no_month_paid_beyond_due")
@@ -128,7 +141,7 @@ def no_month_paid_beyond_due() -> Result:
     bad = _rows(
         "SELECT p.benefit_id, p.month, p.paid, (SELECT r.monthly_fen FROM benefits_benefitrate r WHERE "
         "r.benefit_id = p.benefit_id AND r.from_month <= p.month ORDER BY r.from_month DESC, r.id DESC LIMIT 1) AS due "
-        "FROM (SELECT m.benefit_id, m.month, SUM(m.amount_fen) AS paid FROM benefits_paymentmonth m "
+        "FROM (SELECT m.benefit_id, m.month, SUM(m.amount_fen) AS paid FROM benefits_paidmonth m "
         "JOIN benefits_paymentline l ON l.id = m.line_id LEFT JOIN benefits_paymentreturn x ON x.line_id = l.id "
         "WHERE x.outcome IS NULL OR x.outcome = 'paid' GROUP BY m.benefit_id, m.month) p")
     over = [f"benefit #{b}: {m} paid {p} > due {d} fen" for b, m, p, d in bad if d is None or p > d]
@@ -145,3 +158,4 @@ def annuity_not_negative() -> Result:
 from .community import reconcile as _community  # noqa: E402,F401  (death and overpayment checks)
 from .payouts import reconcile as _payouts  # noqa: E402,F401  (one-time payments: payable = unpaid orders)
 from .payroll import checks as _payroll_checks  # noqa: E402,F401  (medical contributions, references)
+from .indexation import checks as _indexation_checks  # noqa: E402,F401  (compact indexation rates add up)

@@ -20,6 +20,7 @@ from laobao.registry import selectors as registry_selectors
 
 from . import services
 from .forms import BankAccountForm
+from .indexation.explain import explain, history
 from .payroll import selectors
 from .views import _masked
 from .payouts.views import person_rows as payout_rows
@@ -31,10 +32,16 @@ def _person(request, pk):
 
 
 def _benefit_rows(benefits) -> list[dict]:
-    return [{"benefit": b, "rates": [{"rate": r, "amount": yuan(r.monthly_fen),
-                                      "components": [{**c, "amount": yuan(c.get("amount_fen", 0))}
-                                                     for c in (r.components or [])]} for r in b.rates.all()],
-             "events": list(b.events.all())} for b in benefits]
+    return [_benefit_row(b) for b in benefits]
+
+
+def _benefit_row(b) -> dict:
+    rates = list(b.rates.all())
+    lines = explain(rates)  # full or compact (indexation) form, benefits/indexation/explain.py
+    return {"benefit": b, "rates": [{"rate": r, "amount": yuan(r.monthly_fen),
+                                     "components": [{**c, "amount": yuan(c.get("amount_fen", 0))} for c in lines[r.id]]}
+                                    for r in rates],
+            "events": history(rates, list(b.events.all()))}  # + the events compact indexation rates stand for
 
 
 def _payment_rows(lines) -> list[dict]:

@@ -42,7 +42,7 @@ def overpayment_posted() -> Result:
 @check("benefits.nothing_paid_after_death")
 def nothing_paid_after_death() -> Result:
     bad = _rows(
-        "SELECT m.benefit_id, m.month FROM benefits_paymentmonth m JOIN benefits_benefit b ON b.id = m.benefit_id "
+        "SELECT m.benefit_id, m.month FROM benefits_paidmonth m JOIN benefits_benefit b ON b.id = m.benefit_id "
         "JOIN benefits_death d ON d.person_id = b.person_id JOIN benefits_paymentline l ON l.id = m.line_id "
         "LEFT JOIN benefits_paymentreturn x ON x.line_id = l.id WHERE (x.outcome IS NULL OR x.outcome = 'paid') "
         "AND m.month > d.died_on AND NOT EXISTS (SELECT 1 FROM benefits_overpayment o WHERE o.benefit_id = m.benefit_id "

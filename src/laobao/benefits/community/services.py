@@ -93,7 +93,7 @@ def _paid_after(benefit_id: int, month: date) -> list[tuple[date, int]]:
     """(month, paid fen) of every month after ``month`` paid by a line not rejected."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT m.month, SUM(m.amount_fen) FROM benefits_paymentmonth m JOIN benefits_paymentline l "
+            "SELECT m.month, SUM(m.amount_fen) FROM benefits_paidmonth m JOIN benefits_paymentline l "
             "ON l.id = m.line_id LEFT JOIN benefits_paymentreturn x ON x.line_id = l.id "
             "WHERE m.benefit_id = %s AND m.month > %s AND (x.outcome IS NULL OR x.outcome = 'paid') "
             "GROUP BY m.month ORDER BY m.month", [benefit_id, month])

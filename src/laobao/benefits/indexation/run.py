@@ -7,9 +7,12 @@
    birth date and the contribution months of its claim (0 without a claim: stated in the line).
 3. The rate in force at the effective month (latest from_month ≤ effective, then id) is the base; NumPy
    computes the four lines exactly (int64, the rule's column form); each benefit gets a new
-   ``BenefitRate`` (reason indexation, from the effective month, components = the base's components plus
-   the four lines), and a ``BenefitEvent`` (kind rate, reason indexation) saying what rose, both written
-   with ``core.bulk.copy_rows``.
+   ``BenefitRate`` (reason indexation, from the effective month) in the compact form (ADR 0019-D,
+   ``explain.py``): the year's texts are one ``IndexationScheme`` row, the rate carries the base rate's id,
+   the person's figures and the base's account part — about 110 bytes instead of ~800 of repeated JSON —,
+   written with ``core.bulk.copy_rows``. No ``BenefitEvent`` row: the person page shows the event the rate
+   stands for ("<year>年调待（<month> 起） +X 元", ``explain.history``); no other reader of events looks at
+   kind rate (the payroll, verification, death and reconcile read suspend/resume/stop only).
 Chunks of ``CHUNK`` benefits, each one transaction with its audit event: a re-run writes only the
 benefits that have no rate of the year yet (idempotent; unique key). Back pay needs nothing here: the
 payroll (payroll/due.py) pays due − paid for every month, so months already paid at the old rate are
@@ -18,6 +21,7 @@ paid the difference in the next run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -29,14 +33,12 @@ from django.utils import timezone
 
 from laobao.core import audit
 from laobao.core.bulk import copy_rows, db_timestamp
-from laobao.policy.rules.checks import yuan
 from laobao.policy.rules.pension import indexation as rule
 
-from ..payroll.due import _cols, _in_ids, _ids_param, _rows
+from ..payroll.due import _account_sql, _cols, _in_ids, _ids_param, _rows
 
 CHUNK = 50_000
 COLUMNS = ("benefit_id", "from_month", "monthly_fen", "components", "reason", "key", "created_at")
-EVENT_COLUMNS = ("benefit_id", "kind", "month", "reason", "note", "actor_id", "at")
 
 
 def _ymd(column: str) -> str:
@@ -63,86 +65,64 @@ def candidates(year: int, effective: date):
     return _cols(_rows(sql, [effective, effective, f"index:{year}:"]), 3)
 
 
-def base_rates(ids: np.ndarray, effective: date) -> tuple[np.ndarray, list[str]]:
-    """The rate in force at the effective month per benefit: (monthly fen, components as JSON text) in ``ids``
-    order. The components stay text: the new rate's are the base's with the four lines spliced in."""
-    text = "r.components::text" if connection.vendor == "postgresql" else "r.components"
-    rows = _rows("SELECT r.benefit_id, r.monthly_fen, " + text + " FROM benefits_benefitrate r WHERE "
-                 + _in_ids("r.benefit_id") + " AND r.from_month <= %s ORDER BY r.benefit_id, r.from_month, r.id",
-                 [_ids_param(ids), effective])
-    last: dict[int, tuple[int, str]] = {}
-    for bid, fen, comp in rows:  # ordered: the last row of each benefit wins
-        last[bid] = (fen, comp)
-    monthly = np.fromiter((last.get(b, (0, None))[0] for b in ids.tolist()), dtype=np.int64, count=ids.size)
-    return monthly, [last.get(b, (0, "[]"))[1] or "[]" for b in ids.tolist()]
+def base_rates(ids: np.ndarray, effective: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rate in force at the effective month per benefit, in ``ids`` order: (monthly fen, rate id — 0 when
+    none —, its account part as the payroll reads it). Integer columns only: no explanation text is read."""
+    b, fen, rid, acct = _cols(_rows("SELECT r.benefit_id, r.monthly_fen, r.id, " + _account_sql() + " FROM "
+                                    "benefits_benefitrate r WHERE " + _in_ids("r.benefit_id") + " AND r.from_month <= %s "
+                                    "ORDER BY r.benefit_id, r.from_month, r.id", [_ids_param(ids), effective]), 4)
+    last = np.ones(b.size, dtype=bool)
+    last[:-1] = b[1:] != b[:-1]  # ordered: the last row of each benefit is in force
+    b, fen, rid, acct = b[last], fen[last], rid[last], acct[last]
+    at = np.searchsorted(b, ids)
+    found = at < b.size
+    found[found] = b[at[found]] == ids[found]
+    out = [np.zeros(ids.size, dtype=np.int64) for _ in range(3)]
+    for o, col in zip(out, (fen, rid, acct)):
+        o[found] = col[at[found]]
+    return out[0], out[1], out[2]
 
 
-def _dump(line: dict) -> str:
-    return json.dumps(line, ensure_ascii=False)
+def scheme_row(s: rule.Scheme) -> int:
+    """The id of the year's ``IndexationScheme`` (its texts stored once), created on the first run."""
+    from ..models import IndexationScheme
+
+    texts = rule.texts(s)
+    key = f"{s.year}:" + hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    found = IndexationScheme.objects.filter(key=key).values_list("id", flat=True).first()
+    if found is None:
+        with transaction.atomic():
+            found = IndexationScheme.objects.create(key=key, year=s.year, effective=s.effective, texts=texts).pk
+            audit.record("benefit.indexation_scheme", object_type="indexation", object_id=s.year,
+                         after={"year": s.year, "scheme": found, "key": key})
+    return found
 
 
-# Sentinel amounts whose texts occur nowhere else in a share line: the line is dumped once with them and each
-# person's line is the template with the person's texts put in their places.
-_PENSION, _SHARE = 987_654_321_987, 123_456_789_123
+def components(scheme_id: int, base_id, account, figures):
+    """Per benefit the compact components as JSON text (see ``explain.py``): the base's account part (when
+    any) and the index element. A generator: on PostgreSQL the COPY sends rows while the next are built."""
+    head = '{"code": "index", "scheme": %d, "base": ' % scheme_id
+    for r, a, (p, sh, m, age, ex) in zip(base_id, account, zip(*figures)):
+        acct = f'{{"code": "account", "amount_fen": {a}}}, ' if a else ""
+        yield f'[{acct}{head}{r}, "f": [{p}, {sh}, {m}, {age}, {ex}]}}]'
 
 
-def _share_template(s: rule.Scheme) -> tuple[list[str], list[int]]:
-    """The share line's JSON text split around its three person-specific texts: (literal parts, and for each
-    gap which text goes there — 0 the pension in yuan, 1 the share in fen, 2 the share in yuan)."""
-    text = _dump(rule.share_line(s, _PENSION, _SHARE))
-    tokens = (yuan(_PENSION), str(_SHARE), yuan(_SHARE))
-    assert all(text.count(t) == 1 for t in tokens), "a sentinel of the share line template is ambiguous"
-    order = sorted(range(3), key=lambda k: text.index(tokens[k]))
-    parts = []
-    for k in order:
-        head, _, text = text.partition(tokens[k])
-        parts.append(head)
-    return parts + [text], order
-
-
-def components(s: rule.Scheme, base: np.ndarray, months: np.ndarray, age: np.ndarray, cols: dict,
-               comps: list[str]):
-    """Per benefit the base's components (JSON text) followed by the four lines of ``rule.lines``, exactly as
-    ``json.dumps`` writes them (a test compares). The flat, per-year and age lines repeat across persons: each
-    distinct one is dumped once; the share line is a template filled with the person's pension and share.
-    A generator: on PostgreSQL the COPY sends rows while the next ones are built."""
-    flat = _dump(rule.lines(s, 0, 0, 0, 0, 0)[0])
-    years: dict[int, str] = {}
-    ages: dict[tuple[int, int], str] = {}
-    (t0, t1, t2, t3), order = _share_template(s)
-    for comp, b, m, a, sh, ex in zip(comps, base.tolist(), months.tolist(), age.tolist(), cols["share"].tolist(),
-                                     cols["age"].tolist()):
-        y = years.get(m)
-        if y is None:
-            y = years[m] = _dump(rule.lines(s, 0, m, 0, 0, 0)[2])
-        g = ages.get((a, ex))
-        if g is None:
-            g = ages[(a, ex)] = _dump(rule.lines(s, 0, 0, a, 0, ex)[3])
-        head = comp.rstrip()[:-1].rstrip()  # the base's array without its closing bracket
-        sep = "" if head.endswith("[") else ", "
-        v = (f"{b // 100}.{b % 100:02d}", str(sh), f"{sh // 100}.{sh % 100:02d}")  # = yuan(): both ≥ 0
-        yield f"{head}{sep}{flat}, {t0}{v[order[0]]}{t1}{v[order[1]]}{t2}{v[order[2]]}{t3}, {y}, {g}]"
-
-
-def _chunk(s: rule.Scheme, ids, birth, months, now: str) -> tuple[int, int]:
-    base, comps = base_rates(ids, s.effective)
+def _chunk(s: rule.Scheme, scheme_id: int, ids, birth, months, now: str) -> tuple[int, int]:
+    base, base_id, account = base_rates(ids, s.effective)
     day = s.age_day.year * 10000 + s.age_day.month * 100 + s.age_day.day
     age = np.maximum((day - birth) // 10000, 0)
     cols = rule.increase_columns(s, base, months, age)
     new = base + cols["total"]
     eff = s.effective.isoformat()
-    text = components(s, base, months, age, cols, comps)
+    figures = [c.tolist() for c in (base, cols["share"], months, age, cols["age"])]
+    text = components(scheme_id, base_id.tolist(), account.tolist(), figures)
     rows = ((b, eff, n, t, "indexation", f"index:{s.year}:{b}", now)
             for b, n, t in zip(ids.tolist(), new.tolist(), text))
-    note = f"{s.year}年调待（{s.effective:%Y-%m} 起）"
-    events = ((b, "rate", eff, "indexation", f"{note} +{t // 100}.{t % 100:02d} 元", None, now)  # t ≥ 0
-              for b, t in zip(ids.tolist(), cols["total"].tolist()))
-    with transaction.atomic():
+    with transaction.atomic():  # no BenefitEvent row: the compact rate is the event (explain.history)
         n = copy_rows("benefits_benefitrate", COLUMNS, rows, progress=None)
-        copy_rows("benefits_benefitevent", EVENT_COLUMNS, events, progress=None)
         audit.record("benefit.indexation", object_type="indexation", object_id=s.year,
                      after={"year": s.year, "benefits": n, "first": int(ids[0]), "last": int(ids[-1]),
-                            "increase_fen": int(cols["total"].sum())})
+                            "increase_fen": int(cols["total"].sum()), "scheme": scheme_id})
     return n, int(cols["total"].sum())
 
 
@@ -152,8 +132,9 @@ def run_indexation(year: int, *, scheme: rule.Scheme | None = None, chunk: int =
     ids, birth, months = candidates(year, s.effective)
     started, done, total_fen = time.perf_counter(), 0, 0
     now = db_timestamp(timezone.now())
+    scheme_id = scheme_row(s) if ids.size else 0
     for lo in range(0, ids.size, chunk):
-        n, fen = _chunk(s, ids[lo:lo + chunk], birth[lo:lo + chunk], months[lo:lo + chunk], now)
+        n, fen = _chunk(s, scheme_id, ids[lo:lo + chunk], birth[lo:lo + chunk], months[lo:lo + chunk], now)
         done, total_fen = done + n, total_fen + fen
         _progress(progress, done, ids.size, started)
     return {"year": year, "effective": s.effective, "benefits": done, "increase_fen": total_fen}

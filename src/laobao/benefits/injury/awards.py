@@ -12,7 +12,10 @@ Approval re-computes the amounts from the stored inputs and the record as it is 
 - death (第三十九条): funeral grant + one-time death grant: ``injury:<award_no>:death`` Dr ``fund:injury`` / Cr
   ``payable:heir:<pid>`` (payee named later by the payout module unless given); one Benefit kind
   ``injury_dependant`` per dependant (a registered Person: the counter registers them first), from the month
-  after the death, their pensions together ≤ the deceased's wage (the rule's cap).
+  after the death, their pensions together ≤ the deceased's wage (the rule's cap). The death itself is recorded
+  through ``community.services.record_death`` unless it already is (source 工亡 <award_no>, no pension-fund grants):
+  every benefit of the deceased — a grade 1–4 allowance included — stops from the next month, an overpayment is
+  recovered and the individual account goes to the heir, as for any death.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from laobao.registry.models import Person
 from laobao.registry.services import check_write
 
 from ..claims import rejection_reason
-from ..models import Benefit, BenefitEvent, BenefitKind, BenefitRate, ClaimStatus, EventKind, RateReason
+from ..community import services as community
+from ..models import Benefit, BenefitEvent, BenefitKind, BenefitRate, ClaimStatus, Death, EventKind, RateReason
 from . import evaluate as ev
 from .models import AwardKind, CaseStatus, InjuryAward, InjuryCase
 from .services import check_decider, locked, path_of
@@ -229,6 +233,9 @@ def _death(user, award: InjuryAward, today: date) -> None:
                      {"code": "injury_dependant", "zh": "供养亲属抚恤金", "en": "dependant's pension",
                       "formula": calc["formula"], "relation": d["relation"], "lone": d["lone"],
                       "deceased": pid, "capped": r["capped"]})
+    if not Death.objects.filter(person_id=pid).exists():
+        community.record_death(user=user, person=case.person, died_on=award.event_date,
+                               source=f"工亡 {award.award_no}", heir_name=award.note)
 
 
 def _locked(award: InjuryAward) -> InjuryAward:

@@ -13,9 +13,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import sys
 import time
@@ -28,11 +26,11 @@ from django.utils import timezone
 
 from laobao.core import audit
 from laobao.core.bulk import db_timestamp
+from laobao.ledger.bankfile import render  # the generic H/D/T layout, shared with employment subsidies
 from laobao.ledger.batch import Entry, post_batch, write_columns
 
 from ..models import Bank
 from ..payroll import bankfile
-from ..payroll.bankfile import yuan_text
 from .models import PayoutRun
 
 LIVE = ("SELECT 1 FROM benefits_payoutline l LEFT JOIN benefits_payoutreturn x ON x.line_id = l.id "
@@ -106,18 +104,6 @@ FILE_LINES = (
     "l.amount_fen, p.memo FROM benefits_payoutline l JOIN benefits_payout p ON p.id = l.payout_id "
     "LEFT JOIN benefits_bankaccount a ON a.id = l.bank_account_id "
     "LEFT JOIN benefits_employerbankaccount e ON e.id = l.employer_account_id WHERE l.run_id = %s ORDER BY 1, 2")
-
-
-def render(day_text: str, bank_code: str, bank_name: str, rows: list[tuple]) -> str:
-    """The payroll file's layout (H / D / T records, bankfile.FORMAT and VERSION); ``rows`` = (line id text,
-    account, holder, fen, day, memo). Kept here, not shared with the payroll's faster SQL-built rows."""
-    total = sum(r[3] for r in rows)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["H", bankfile.FORMAT, bankfile.VERSION, day_text, bank_code, bank_name, len(rows), yuan_text(total)])
-    w.writerows(("D", r[0], r[1], r[2], yuan_text(r[3]), r[4], f"{r[5]} {r[4]}"[:60]) for r in rows)
-    w.writerow(["T", len(rows), yuan_text(total)])
-    return buf.getvalue()
 
 
 def write_files(run: PayoutRun, out_dir: Path, encoding: str = "utf-8") -> list[dict]:

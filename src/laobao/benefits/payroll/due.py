@@ -3,12 +3,20 @@
 Months are integers ``year * 12 + month - 1``. due(m) = the latest rate (by from_month, then id) with
 from_month ≤ m, for m in [start_month, min(end_month, run month)], except suspended months (from a suspend
 event's month up to the next resume event's month; a resumption with back pay names the suspension month,
-so nothing stays suspended). paid(m) = Σ PaymentMonth of lines not rejected. owed(m) = max(due − paid, 0).
+so nothing stays suspended). paid(m) = Σ PaidMonth (the view: PaymentMonth rows and single-month lines, ADR
+0018) of lines not rejected. owed(m) = max(due − paid, 0).
 
 Fast path (nearly every benefit): no suspension events and Σ due = Σ paid over the months before the run
 month → the line is the run month alone. Every other benefit (late approval, resumed suspension, a rejected
 line, a back-dated rate) gets its whole month grid expanded and pays every owed month in ONE line.
 The account part of a pension month is the rate's ``account`` component (个人账户养老金), at most what is paid.
+
+Σ paid before the run (``paid_totals``) is read without the whole history: each line stores ``paid_cum_fen`` =
+Σ of the benefit's lines not rejected when it was written, itself included. A benefit with a line in the latest
+earlier monthly run P and no rejected line at all has paid exactly P's line's ``paid_cum_fen`` in other runs:
+no run of a month between P and this one exists (runs go forward), a reissue line needs a rejected line, and
+without a rejection no earlier line stopped counting since. Every other benefit (no line in P, a rejected line,
+a line from before migration 0011) is summed over its lines as before — the same figure either way.
 """
 
 from __future__ import annotations
@@ -43,7 +51,8 @@ def month_date(m: int) -> date:
 def _mi_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"(EXTRACT(YEAR FROM {column})::int * 12 + EXTRACT(MONTH FROM {column})::int - 1)"
-    return f"(CAST(strftime('%Y', {column}) AS INTEGER) * 12 + CAST(strftime('%m', {column}) AS INTEGER) - 1)"
+    # SQLite stores a DateField as 'YYYY-MM-DD' text: the digits cut out cost ~40 % less than strftime's parse
+    return f"(CAST(substr({column}, 1, 4) AS INTEGER) * 12 + CAST(substr({column}, 6, 2) AS INTEGER) - 1)"
 
 
 def _account_sql() -> str:
@@ -92,6 +101,7 @@ class Owed:
     month: np.ndarray
     month_amount: np.ndarray
     slow: int  # benefits whose whole month grid was expanded
+    paid_before: np.ndarray  # per line: Σ the benefit's lines of other runs not rejected (→ paid_cum_fen)
 
 
 def load_benefits(run_month: int, run_id: int, only: np.ndarray | None = None):
@@ -148,17 +158,61 @@ def load_suspensions() -> dict[int, list[tuple[int, int]]]:
     return out
 
 
-def paid_totals(run_id: int):
-    """Σ amounts of the lines of other runs not rejected, per benefit."""
+def paid_totals_full(run_id: int, ids: np.ndarray | None = None):
+    """Σ amounts of the lines of other runs not rejected, per benefit (of ``ids`` only, when given)."""
     sql = ("SELECT l.benefit_id, SUM(l.amount_fen) FROM benefits_paymentline l LEFT JOIN benefits_paymentreturn x "
-           "ON x.line_id = l.id WHERE l.run_id <> %s AND (x.outcome IS NULL OR x.outcome = 'paid') GROUP BY l.benefit_id")
-    return _cols(_rows(sql, [run_id]), 2)
+           "ON x.line_id = l.id WHERE l.run_id <> %s AND (x.outcome IS NULL OR x.outcome = 'paid') "
+           + ("AND " + _in_ids("l.benefit_id") + " " if ids is not None else "") + "GROUP BY l.benefit_id ORDER BY l.benefit_id")
+    return _cols(_rows(sql, [run_id] + ([_ids_param(ids)] if ids is not None else [])), 2)
+
+
+def rejected_benefits() -> np.ndarray:
+    """Benefits with a rejected line (sorted; partial index benefits_return_rejected, migration 0011)."""
+    rows = _rows("SELECT DISTINCT l.benefit_id FROM benefits_paymentreturn x JOIN benefits_paymentline l "
+                 "ON l.id = x.line_id WHERE x.outcome = 'rejected' ORDER BY l.benefit_id", [])
+    return np.array([r[0] for r in rows], dtype=np.int64)
+
+
+def _previous_cums(run_month: int):
+    """(benefit, paid_cum_fen) of the lines of the latest monthly run before the run month."""
+    prev = _rows("SELECT id FROM benefits_payrollrun WHERE sequence = 0 AND month < %s ORDER BY month DESC LIMIT 1",
+                 [month_date(run_month)])
+    if not prev:
+        return _cols([], 2)
+    return _cols(_rows("SELECT benefit_id, paid_cum_fen FROM benefits_paymentline WHERE run_id = %s "
+                       "AND paid_cum_fen IS NOT NULL ORDER BY benefit_id", [prev[0][0]]), 2)
+
+
+def _place(ids: np.ndarray, keys: np.ndarray, values: np.ndarray, out: np.ndarray, known: np.ndarray) -> None:
+    if not keys.size:
+        return
+    pos = np.searchsorted(ids, keys)
+    ok = pos < ids.size
+    ok[ok] = ids[pos[ok]] == keys[ok]
+    out[pos[ok]] = values[ok]
+    known[pos[ok]] = True
+
+
+def paid_totals(run_id: int, run_month: int, ids: np.ndarray, bounded: bool = True) -> np.ndarray:
+    """Σ amounts of the lines of other runs not rejected, per benefit of ``ids`` (sorted). ``bounded``: from the
+    previous monthly run's ``paid_cum_fen`` where that is exact (module docstring), summed elsewhere."""
+    paid = np.zeros(ids.size, dtype=np.int64)
+    known = np.zeros(ids.size, dtype=bool)
+    if bounded:
+        c_bid, c_cum = _previous_cums(run_month)
+        ok = ~np.isin(c_bid, rejected_benefits())
+        _place(ids, c_bid[ok], c_cum[ok], paid, known)
+    rest = ids[~known]
+    if rest.size:  # new benefits, back pay, rejections, lines from before 0011: their lines summed
+        f_bid, f_sum = paid_totals_full(run_id, rest if rest.size * 4 < ids.size else None)
+        _place(ids, f_bid, f_sum, paid, np.zeros(ids.size, dtype=bool))
+    return paid
 
 
 def paid_months(benefit_ids: np.ndarray):
     if not benefit_ids.size:
         return _cols([], 3)
-    sql = ("SELECT m.benefit_id, " + _mi_sql("m.month") + " AS mm, SUM(m.amount_fen) FROM benefits_paymentmonth m "
+    sql = ("SELECT m.benefit_id, " + _mi_sql("m.month") + " AS mm, SUM(m.amount_fen) FROM benefits_paidmonth m "
            "JOIN benefits_paymentline l ON l.id = m.line_id LEFT JOIN benefits_paymentreturn x ON x.line_id = l.id "
            "WHERE (x.outcome IS NULL OR x.outcome = 'paid') AND " + _in_ids("m.benefit_id")
            + " GROUP BY m.benefit_id, mm ORDER BY m.benefit_id, mm")
@@ -200,19 +254,13 @@ def owed(run_month: int, run_id: int, annuitants: np.ndarray | None = None, only
     ids, person, fund, start, end, funds = load_benefits(run_month, run_id, only)
     if not ids.size:  # every benefit already has its line in this run (a re-run)
         e = np.zeros(0, dtype=np.int64)
-        return Owed(e, e, e, e, e, funds, e, e, e, 0)
+        return Owed(e, e, e, e, e, funds, e, e, e, 0, e)
     r_bid, r_from, monthly, r_id = load_rates(run_month)
     wanted = ids[np.isin(person, annuitants)] if annuitants is not None and annuitants.size else ids[:0]
     account = account_parts(r_id, wanted)
     rkeys = (r_bid << SHIFT) | r_from
     spans = load_suspensions()
-    p_bid, p_sum = paid_totals(run_id)
-    paid = np.zeros(ids.size, dtype=np.int64)
-    if p_bid.size:
-        pos = np.searchsorted(ids, p_bid)
-        ok = pos < ids.size
-        ok[ok] = ids[pos[ok]] == p_bid[ok]
-        paid[pos[ok]] = p_sum[ok]
+    paid = paid_totals(run_id, run_month, ids, bounded=only is None)
     due_before = _due_before(ids, start, end, r_bid, r_from, monthly, run_month)
     suspended = np.isin(ids, np.fromiter(spans.keys(), dtype=np.int64, count=len(spans)))
     slow = suspended | (due_before != paid) | (only is not None)
@@ -224,7 +272,7 @@ def owed(run_month: int, run_id: int, annuitants: np.ndarray | None = None, only
     s_pos, s_month, s_owed, s_acct = _slow_grid(np.flatnonzero(slow), ids, start, end, run_month, rkeys, r_bid,
                                                 monthly, account, spans)
     return _assemble(ids, person, fund, funds, fast, f_due, f_acct, run_month, s_pos, s_month, s_owed, s_acct,
-                     int(slow.sum()))
+                     int(slow.sum()), paid)
 
 
 def _slow_grid(slow, ids, start, end, run_month, rkeys, r_bid, monthly, account, spans):
@@ -255,7 +303,8 @@ def _slow_grid(slow, ids, start, end, run_month, rkeys, r_bid, monthly, account,
     return pos[nz], month[nz], owe[nz], np.minimum(acct[nz], owe[nz])
 
 
-def _assemble(ids, person, fund, funds, fast, f_due, f_acct, run_month, s_pos, s_month, s_owed, s_acct, slow) -> Owed:
+def _assemble(ids, person, fund, funds, fast, f_due, f_acct, run_month, s_pos, s_month, s_owed, s_acct, slow,
+              paid) -> Owed:
     s_lines, s_first = np.unique(s_pos, return_index=True)  # s_pos is grouped (benefits in id order)
     s_amount = np.add.reduceat(s_owed, s_first) if s_first.size else s_owed[:0]
     s_account = np.add.reduceat(s_acct, s_first) if s_first.size else s_acct[:0]
@@ -272,4 +321,4 @@ def _assemble(ids, person, fund, funds, fast, f_due, f_acct, run_month, s_pos, s
     month_amount = np.concatenate((f_due, s_owed))
     order = np.lexsort((month, month_line))
     return Owed(ids[order_pos], person[order_pos], fund[order_pos], amount, account_part, funds,
-                month_line[order], month[order], month_amount[order], slow)
+                month_line[order], month[order], month_amount[order], slow, paid[order_pos])

@@ -4,7 +4,8 @@
 2. ``due.owed``: what every benefit is owed (set-based), then the person's current 代发账户; a benefit
    with no account, or whose rejected line named the account that is still current, is held (its months
    stay owed and are paid by a later run once the account is recorded or corrected).
-3. Chunks of ``CHUNK`` lines, each ONE transaction: the lines, their months, the ledger entries
+3. Chunks of ``CHUNK`` lines, each ONE transaction: the lines (a line paying one month names it in
+   ``single_month``), the PaymentMonth rows of back-pay lines only (ADR 0018), the ledger entries
    ``payroll:<YYYY-MM>:<bank>:<fund>:<first line id>`` (Dr the fund — and for a pension's account part
    Dr ``personal:<pid>:annuity`` while its balance lasts — / Cr ``payable:bank:<bank>``), one audit event.
    Idempotent and crash-safe: a benefit with a line in this run is not read again, so a re-run after a
@@ -18,6 +19,7 @@ import os
 import sys
 import time
 from datetime import date
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +27,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from laobao.core import audit
-from laobao.core.bulk import db_timestamp
+from laobao.core.bulk import db_timestamp, sqlite_insert
 from laobao.core.errors import DomainError
-from laobao.ledger.batch import Entry, post_batch, write_columns
+from laobao.ledger.batch import Entry, cache_mib, post_batch, write_columns
 
 from ..models import PayrollRun
 from . import bankfile, medical
@@ -110,6 +112,7 @@ def plan(o: Owed, run_id: int, n_pid: np.ndarray, n_bal: np.ndarray) -> tuple[di
     mkeep = keep[o.month_line]
     cols = {"benefit": o.benefit[keep], "person": o.person[keep], "fund": o.fund[keep], "amount": o.amount[keep],
             "annuity": annuity[keep], "account": account[keep], "bank": bank[keep], "funds": o.funds,
+            "paid_cum": (o.paid_before + o.amount)[keep],
             "month_line": new_index[o.month_line[mkeep]], "month": o.month[mkeep], "month_amount": o.month_amount[mkeep]}
     return cols, counts
 
@@ -174,6 +177,39 @@ def _postings(run: PayrollRun, c: dict, ids: np.ndarray, lo: int, hi: int) -> li
     return out
 
 
+def _append(table: str, names: tuple, columns: list) -> None:
+    """The payroll's rows: on SQLite multi-row ``INSERT … VALUES`` (``core.bulk.sqlite_insert``) — for these
+    wide rows (16 columns) about a third of the CPU of ``write_columns``' json_each statement, which parses each
+    row's JSON once per column (helper C, docs/PERFORMANCE.md); on PostgreSQL ``write_columns`` (COPY)."""
+    if connection.vendor != "sqlite":
+        write_columns(table, names, columns)
+        return
+    cache_mib(256)
+    sqlite_insert(table, names, zip(*(c.tolist() if isinstance(c, np.ndarray) else c for c in columns)))
+
+
+LINE_COLUMNS = ("id", "run_id", "benefit_id", "person_id", "bank_account_id", "bank_code", "fund", "amount_fen",
+                "annuity_fen", "first_month", "last_month", "month_count", "months_text", "single_month",
+                "paid_cum_fen", "created_at")
+SINGLE = LINE_COLUMNS.index("single_month")
+
+
+def _write_lines(single: np.ndarray, columns: list) -> None:
+    """The lines: ``single_month`` = the month of a line paying exactly one (``columns`` carry first_month
+    there), NULL for back-pay lines (they get PaymentMonth rows). Written as two parts so that each part's
+    single_month is of one type (PostgreSQL's COPY text takes a column of strings as it is)."""
+    if single.all():
+        _append("benefits_paymentline", LINE_COLUMNS, columns)
+        return
+    for part, null in ((single, False), (~single, True)):
+        if part.any():
+            keep = part.tolist()
+            cols = [c[part] if isinstance(c, np.ndarray) else list(compress(c, keep)) for c in columns]
+            if null:
+                cols[SINGLE] = [None] * len(cols[SINGLE])
+            _append("benefits_paymentline", LINE_COLUMNS, cols)
+
+
 def _reissued(run: PayrollRun, benefits: np.ndarray) -> bool:
     """A reissue of the month (which holds the same lock for its whole read and write) paid some of these
     benefits after this run read what was owed."""
@@ -193,16 +229,16 @@ def _write_chunk(run: PayrollRun, lock: int, c: dict, lo: int, hi: int, lt: tupl
             raise IntegrityError("reissued meanwhile")
         ids = _reserve("benefits_paymentline", n)
         now = db_timestamp(timezone.now())
-        write_columns("benefits_paymentline", (
-            "id", "run_id", "benefit_id", "person_id", "bank_account_id", "bank_code", "fund", "amount_fen",
-            "annuity_fen", "first_month", "last_month", "month_count", "months_text", "created_at"), [
-            ids, [run.pk] * n, c["benefit"][lo:hi], c["person"][lo:hi], c["account"][lo:hi],
+        first_iso = _iso(first[lo:hi])
+        _write_lines(counts[lo:hi] == 1, [
+            ids, np.full(n, run.pk, dtype=np.int64), c["benefit"][lo:hi], c["person"][lo:hi], c["account"][lo:hi],
             [f"{b:03d}" for b in c["bank"][lo:hi].tolist()], [c["funds"][f] for f in c["fund"][lo:hi].tolist()],
-            c["amount"][lo:hi], c["annuity"][lo:hi], _iso(first[lo:hi]), _iso(last[lo:hi]), counts[lo:hi],
-            texts[lo:hi], [now] * n])
+            c["amount"][lo:hi], c["annuity"][lo:hi], first_iso, _iso(last[lo:hi]), counts[lo:hi],
+            texts[lo:hi], first_iso, c["paid_cum"][lo:hi], [now] * n])
         msel = (c["month_line"] >= lo) & (c["month_line"] < hi)
+        msel[msel] = counts[c["month_line"][msel]] > 1  # single-month lines: the line's own single_month (ADR 0018)
         mline = c["month_line"][msel]
-        write_columns("benefits_paymentmonth", ("line_id", "benefit_id", "month", "amount_fen"), [
+        _append("benefits_paymentmonth", ("line_id", "benefit_id", "month", "amount_fen"), [
             ids[mline - lo], c["benefit"][mline], _iso(c["month"][msel]), c["month_amount"][msel]])
         post_batch(kind="benefit_payroll", entries=_postings(run, c, ids, lo, hi), progress=None)
         med = medical.write(c, ids, lo, hi, rates, now, timezone.localdate())

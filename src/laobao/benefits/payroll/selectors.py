@@ -41,7 +41,7 @@ def person_payments(user, person: Person) -> QuerySet[PaymentLine]:
         return PaymentLine.objects.none()
     return (PaymentLine.objects.filter(person=person).select_related("run", "benefit", "bank_account__bank",
                                                                      "payment_return")
-            .prefetch_related("months").order_by("-run__month", "-id"))
+            .prefetch_related("paid_months").order_by("-run__month", "-id"))
 
 
 def person_medical(user, person: Person) -> QuerySet[UnemploymentMedical]:
