@@ -34,6 +34,7 @@ EXPECTED_OPERATIONS = {
     "GET /benefits/persons/{person_id}/claims", "GET /benefits/claims/{claim_no}",
     "GET /benefits/persons/{person_id}/payments", "GET /benefits/injury/{case_no}",
     "GET /vacancies", "GET /persons/{person_id}/matches",
+    "GET /persons/{person_id}/employment", "GET /persons/{person_id}/training", "GET /training/certificates/{number}",
 }
 
 

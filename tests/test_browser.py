@@ -297,3 +297,156 @@ def test_pension_claim_approved_by_a_second_person_then_paid_by_the_payroll(serv
     assert f"{total // 100}.{total % 100:02d}" in text and "待银行回盘" in text
     assert "基本养老金 · 正常发放" in text
     page.close()
+
+
+# Employment services (issue 6): register → certificate → matches → referral → hired.
+def _job_seeker_without_work(db) -> tuple[int, str, str]:
+    """A person of working age with no job, no open enrollment and no registration (id, name, community code)."""
+    return db.one(
+        "SELECT p.id, p.name, r.code FROM registry_person p JOIN core_region r ON r.id = p.residence_region_id "
+        "WHERE p.birth_date BETWEEN '1982-01-01' AND '2000-12-31' "
+        "AND p.id NOT IN (SELECT person_id FROM registry_employmentrelation WHERE end_date IS NULL) "
+        "AND p.id NOT IN (SELECT person_id FROM insurance_enrollment WHERE end_month IS NULL) "
+        "AND p.id NOT IN (SELECT person_id FROM benefits_unemploymentregistration) "
+        "AND p.id NOT IN (SELECT person_id FROM employment_jobseeker) ORDER BY p.id DESC LIMIT 1")
+
+
+def test_caseworker_registers_issues_certificate_refers_and_records_the_hire(server, browser):
+    """The community caseworker's counter: 求职登记 and 失业登记 (conditions shown), the 再就业优惠证, the ranked
+    matches with their reasons, a referral to the best vacancy and its outcome 已录用 — the employment relation
+    appears on the person page and the registration is ended on the ground employed."""
+    from datetime import date
+
+    base, db = server["url"], server["db"]
+    pk, name, community = _job_seeker_without_work(db)
+    added = subprocess.run([sys.executable, "-m", "laobao.cli", "users", "add", "browser_emp_worker", "--role",
+                            "community_caseworker", "--region", community], env=server["env"], input=PASSWORD + "\n",
+                           text=True, capture_output=True, timeout=300)
+    assert added.returncode == 0, added.stdout + added.stderr
+    today = date.today().isoformat()
+
+    page = _login_as(browser, base, "browser_emp_worker")
+    page.goto(f"{base}/employment/persons/{pk}/")
+    seeker = page.locator("form[action$='/seeker/']")
+    page.locator("details:has(form[action$='/seeker/']) > summary").click()
+    seeker.locator("select[name=education]").select_option("senior")
+    seeker.locator("input[name=wanted_occupation_code]").fill("4-14-01")
+    seeker.locator("input[name=wanted_occupation]").fill("护理员")
+    seeker.locator("input[name=wanted_wage_min]").fill("4000")
+    seeker.locator("input[name=wanted_wage_max]").fill("6000")
+    seeker.locator("select[name=able_to_work]").select_option("yes")
+    seeker.locator("select[name=willing_to_work]").select_option("yes")
+    seeker.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "4-14-01" in page.inner_text("body")
+
+    register = page.locator("form[action$='/register/']")
+    register.locator("input[name=registered_on]").fill(today)
+    register.locator("select[name=involuntary]").select_option("yes")
+    register.locator("input[name=reason]").fill("劳动合同期满终止")
+    register.locator("select[name=able_to_work]").select_option("yes")
+    register.locator("select[name=willing_to_work]").select_option("yes")
+    register.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert db.one(f"SELECT COUNT(*) FROM benefits_unemploymentregistration WHERE person_id = {pk} "
+                  "AND ended_on IS NULL")[0] == 1
+    page.screenshot(path=SHOTS / "08-employment-registered.png", full_page=True)
+
+    page.locator("details:has(form[action$='/certificate/issue/']) > summary").click()
+    issue = page.locator("form[action$='/certificate/issue/']")
+    issue.locator("input[name=confirm]").check()
+    issue.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    number = db.one(f"SELECT number FROM employment_reemploymentcertificate WHERE person_id = {pk} AND status = 'valid'")[0]
+    assert number.startswith("ZY") and number in page.inner_text("body")
+
+    page.goto(f"{base}/employment/persons/{pk}/matches/")
+    page.screenshot(path=SHOTS / "09-employment-matches.png", full_page=True)
+    refer = page.locator("form[action$='/refer/']").first
+    vacancy = int(refer.locator("input[name=vacancy]").get_attribute("value"))
+    employer, title = db.one("SELECT e.name, v.title FROM employment_vacancy v JOIN registry_employer e "
+                             f"ON e.id = v.employer_id WHERE v.id = {vacancy}")
+    refer.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "已推荐" in page.inner_text("body")
+
+    outcome = page.locator("form[action*='/referrals/'][action$='/outcome/']").first
+    outcome.locator("select[name=outcome]").select_option("hired")
+    outcome.locator("input[name=outcome_on]").fill(today)
+    outcome.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "已录用" in page.inner_text("body") and title in page.inner_text("body")
+
+    ended_on, ground = db.one(f"SELECT ended_on, end_reason FROM benefits_unemploymentregistration WHERE person_id = {pk}")
+    assert (str(ended_on)[:10], ground) == (today, "reemployment")
+    relation = db.one(f"SELECT COUNT(*) FROM registry_employmentrelation r JOIN employment_vacancy v "
+                      f"ON v.employer_id = r.employer_id WHERE r.person_id = {pk} AND v.id = {vacancy} "
+                      "AND r.end_date IS NULL")[0]
+    assert relation == 1
+    page.goto(f"{base}/persons/{pk}/")
+    page.screenshot(path=SHOTS / "10-employment-hired.png", full_page=True)
+    assert employer in page.inner_text("body") and name in page.inner_text("body")
+    page.goto(f"{base}/employment/persons/{pk}/")
+    text = page.inner_text("body")
+    assert number in text and f"{today} 注销" in text  # the registration ended on the day of the hire
+    page.close()
+
+
+def test_training_course_enrol_result_certificate_and_public_verification(server, browser):
+    """The bureau opens a course at a demo institution, enrols a person at the counter, records a passed exam;
+    the certificate it issues is verified on the public page (no login), and a forged number is refused."""
+    from datetime import date
+
+    base, db = server["url"], server["db"]
+    institution = db.one("SELECT id FROM training_institution WHERE name = '姑苏区再就业培训学校'")[0]
+    citizen_id, pk = db.one(
+        "SELECT citizen_id, id FROM registry_person WHERE birth_date BETWEEN '1980-01-01' AND '2000-12-31' "
+        "AND id NOT IN (SELECT person_id FROM training_enrolment) ORDER BY id LIMIT 1")
+    today = date.today().isoformat()
+
+    page = browser.new_page(locale="zh-CN")
+    _login(page, base)
+    page.goto(f"{base}/training/institutions/{institution}/")
+    form = page.locator("form[method=post]:has(input[name=code])")
+    form.locator("input[name=code]").fill("BROWSER-001")
+    form.locator("input[name=name]").fill("再就业技能培训·收银员（初级）")
+    form.locator("select[name=kind]").select_option("reemployment")
+    form.locator("input[name=occupation_code]").fill("4-01-02-04")
+    form.locator("input[name=occupation_name]").fill("收银员")
+    form.locator("select[name=target_level]").select_option("5")
+    form.locator("input[name=start_date]").fill(today)
+    form.locator("input[name=end_date]").fill(today)
+    form.locator("input[name=capacity]").fill("20")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    course = db.one("SELECT id FROM training_course WHERE code = 'BROWSER-001'")[0]
+    page.goto(f"{base}/training/courses/{course}/")
+    page.fill("form[action$='/enrol/'] input[name=citizen_id]", citizen_id)
+    page.locator("form[action$='/enrol/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    enrolment = db.one(f"SELECT id FROM training_enrolment WHERE course_id = {course} AND person_id = {pk}")[0]
+    page.goto(f"{base}/training/courses/{course}/")
+    result = page.locator(f"form[action$='/enrolments/{enrolment}/result/']")
+    result.locator("input[name=exam_date]").fill(today)
+    result.locator("input[name=theory]").fill("82")
+    result.locator("input[name=practical]").fill("88")
+    result.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    number = db.one(f"SELECT number FROM training_certificate WHERE enrolment_id = {enrolment}")[0]
+    page.goto(f"{base}/training/courses/{course}/")
+    page.screenshot(path=SHOTS / "11-training-course.png", full_page=True)
+    assert number in page.inner_text("body")
+    page.close()
+
+    public = browser.new_context(locale="zh-CN")
+    page = public.new_page()
+    page.goto(f"{base}/training/verify/")
+    page.fill("input[name=number]", number)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.screenshot(path=SHOTS / "12-training-verify.png", full_page=True)
+    text = page.inner_text("body")
+    assert number in text and "收银员" in text and "有效" in text
+    forged = number[:-1] + ("0" if number[-1] != "0" else "1")
+    assert page.goto(f"{base}/training/verify/{forged}/").status == 404
+    public.close()

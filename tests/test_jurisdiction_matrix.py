@@ -421,6 +421,33 @@ WEB: dict[str, Endpoint] = {
     "employment:application_approve": Endpoint("none", "page", args=lambda _: {"number": "ZF202601010001"}),
     "employment:application_reject": Endpoint("none", "page", args=lambda _: {"number": "ZF202601010001"}),
     "employment:office": Endpoint("none", "page"),
+    # 充分就业社区 (employment/communities/views.py): the communities of the user's own node (region codes and counts
+    # only; the own-subtree scoping and the 404 of a foreign community are tested in tests/employment/test_communities.py);
+    # no community of this code exists, so its page answers 404 to everyone.
+    "employment:communities": Endpoint("none", "page"),
+    "employment:community": Endpoint("none", "page", args=lambda _: {"code": "320508999999"}),
+    # 外来劳动力、农村富余劳动力、南北劳务交流 (employment/migrant/views.py): no such record exists in this world, so the
+    # lists are empty, the forms (empty) answer 400 to writers, the record URLs 404; scoping is tested in
+    # tests/employment/test_migrant_pages.py.
+    "employment:migrants": Endpoint("none", "page"),
+    "employment:migrant_register": Endpoint("none", "page", "POST", data=lambda _: {}),
+    "employment:migrant_end": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, data=lambda _: {}),
+    "employment:rural": Endpoint("none", "page"),
+    "employment:rural_register": Endpoint("none", "page", "POST", data=lambda _: {}),
+    "employment:rural_transfer": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}, data=lambda _: {}),
+    "employment:exchange": Endpoint("none", "page"),
+    "employment:exchange_agreement_new": Endpoint("none", "page", "POST", data=lambda _: {}),
+    "employment:exchange_group_new": Endpoint("none", "page", "POST", data=lambda _: {}),
+    # Public-welfare posts (employment/welfare/views.py): posts by community; no post, placement or subsidy exists in
+    # this world, so the pages are probed as pages (own tests: tests/employment/test_welfare_pages.py)
+    "employment:welfare_posts": Endpoint("none", "page"),
+    "employment:welfare_post_new": Endpoint("none", "page", "POST"),
+    "employment:welfare_post": Endpoint("none", "page", args=lambda _: {"pk": 0}),
+    "employment:welfare_place": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}),
+    "employment:welfare_account": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}),
+    "employment:welfare_leave": Endpoint("none", "page", "POST", args=lambda _: {"pk": 0}),
+    "employment:welfare_subsidies": Endpoint("none", "page"),
+    "employment:welfare_payments": Endpoint("none", "page"),
     # Work injury (benefits/injury/views.py): a person's cases and the report form (an empty form is a 400 inside
     # the sight); the decision queue holds only visible cases; no case or award exists here, so their pages 404.
     "benefits:injury_person": Endpoint("person", "detail", args=_pk()),
@@ -532,6 +559,11 @@ API: dict[str, Endpoint] = {
     # /persons scoping (a citizen their own; an employer user an empty list)
     "GET /vacancies": Endpoint("none", "page"),
     "GET /persons/{person_id}/matches": Endpoint("person", "detail", args=_pk("person_id"), positive=False),
+    # a person's employment and training records (api/employment.py): /persons scoping; back-office records, so a
+    # citizen or an employer user gets empty lists; no certificate exists in this world (404 for everyone)
+    "GET /persons/{person_id}/employment": Endpoint("person", "detail", args=_pk("person_id"), positive=False),
+    "GET /persons/{person_id}/training": Endpoint("person", "detail", args=_pk("person_id"), positive=False),
+    "GET /training/certificates/{number}": Endpoint("none", "page", args=lambda _: {"number": "ZS200633830040855"}),
 }
 API_PREFIX = "/api/v1"
 

@@ -36,6 +36,9 @@ USAGE = """usage: laobao COMMAND [ARGS]
   benefits index --year YYYY | benefits verify-check --month YYYY-MM   indexation, verification check
   training subsidies --month YYYY-MM   pay the month's eligible training subsidies (培训补贴)
   employment sweep-contacts [--on DATE] [--region CODE]   end registrations without contact (失业登记)
+  employment communities [--year YYYY] [--region CODE]   full-employment communities table (充分就业社区)
+  employment welfare-subsidies --month YYYY-MM | pay-subsidies [--date D] [--out DIR] | subsidy-returns FILE
+                                       公益性岗位补贴; bank files of the employment fund's subsidies
   indicators --month YYYY-MM [--region CODE] [--json]
   params show NAME [--on YYYY-MM-DD] [--region CODE] [--json] | params list [--json]
   calc RULE --json '{...}' | --json -  run a calculation (contribution, retirement, pension, ...)

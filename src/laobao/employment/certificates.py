@@ -171,12 +171,18 @@ def months_between(first: date, last: date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
+def shares_sum() -> Sum:
+    """Σ the employer's pension + medical + unemployment shares of contribution lines (the subsidized part; also
+    the set-based welfare-post batch's social-insurance subsidy, employment.welfare.subsidies)."""
+    return Sum(Coalesce(F("pension_employer"), 0) + Coalesce(F("medical_employer"), 0)
+               + Coalesce(F("unemployment_employer"), 0))
+
+
 def employer_shares(person: Person, employer: Employer, first: date, last: date) -> int:
     """The employer's pension + medical + unemployment shares (fen) on the person's regular lines of the months."""
     got = (Contribution.objects.filter(person=person, bill__employer=employer, adjustment=False, month__gte=first,
                                        month__lte=last)
-           .aggregate(s=Sum(Coalesce(F("pension_employer"), 0) + Coalesce(F("medical_employer"), 0)
-                            + Coalesce(F("unemployment_employer"), 0))))
+           .aggregate(s=shares_sum()))
     return int(got["s"] or 0)
 
 

@@ -83,7 +83,7 @@ class UnemploymentRegistration(models.Model):
     involuntary = models.BooleanField()
     reason = models.CharField(max_length=100, blank=True, default="")
     ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.CharField(max_length=20, blank=True, default="")
+    end_reason = models.CharField(max_length=20, blank=True, default="", choices=EndGround.choices)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     checks = models.JSONField(default=list, blank=True)
@@ -283,3 +283,8 @@ class AssistanceAction(models.Model):
 
 from .matching.models import (  # noqa: E402,F401  职业介绍 (helper G): occupations, vacancies, fairs, agencies, referrals
     AgencyPlacement, EmploymentAgency, JobFair, JobFairEmployer, MatchingState, Occupation, Referral, Vacancy)
+from .migrant.models import (  # noqa: E402,F401  外来劳动力、农村富余劳动力、南北劳务交流 (helper F)
+    ExchangeAgreement, ExchangeGroup, MigrantRegistration, RuralLaborer, RuralTransfer)
+
+from .welfare.models import (  # noqa: E402,F401  公益性岗位 and subsidy bank payments (helper E)
+    PayeeAccount, SubsidyLine, SubsidyOrder, SubsidyReturn, SubsidyRun, WelfarePlacement, WelfarePost, WelfareSubsidy)

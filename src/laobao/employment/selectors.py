@@ -11,20 +11,26 @@ employer and citizen users see none of these back-office lists).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, DateField, IntegerField, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (Case, Count, DateField, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Value,
+                              When)
 from django.db.models.functions import Coalesce
 
 from laobao.core.errors import NotFound
 from laobao.core.models import Role
+from laobao.core.scoping import region_prefix
 from laobao.policy.params import param
 from laobao.registry.models import Person
 from laobao.registry.selectors import persons_visible
+from laobao.training import selectors as training_selectors
+from laobao.training.models import CourseStatus, EnrolmentStatus
 
 from .certificates import OPEN
 from .models import (AssistanceAction, CertificateStatus, ContactOutcome, HardshipFlag, JobSeeker,
-                     ReemploymentCertificate, RegistrationContact, SupportApplication, UnemploymentRegistration)
+                     ReemploymentCertificate, Referral, RegistrationContact, SupportApplication,
+                     UnemploymentRegistration)
 from .services import shift_day
 
 RENEW_AHEAD_DAYS = 30
@@ -166,15 +172,28 @@ def help_next(user, on: date, limit: int = 50) -> list[UnemploymentRegistration]
     return list(qs[:limit])
 
 
-def dashboard(user, on: date) -> dict:
-    """The community office's first "six services" dashboard: the queues and their sizes."""
-    return {"due": due_for_contact(user, on), "renew": certificates_to_renew(user, on),
-            "waiting": applications_waiting(user), "help": help_next(user, on),
-            "open_registrations": UnemploymentRegistration.objects.filter(ended_on__isnull=True,
-                                                                         person__in=persons(user)).count(),
-            "valid_certificates": ReemploymentCertificate.objects.filter(
-                status=CertificateStatus.VALID, valid_until__gte=on, person__in=persons(user)).count()}
+def open_registrations(user) -> QuerySet[UnemploymentRegistration]:
+    return UnemploymentRegistration.objects.filter(ended_on__isnull=True, person__in=persons(user))
 
+
+def training_to_confirm(user, on: date):
+    """Enrolments still "enrolled" in a course that ended before ``on`` (the result is to be recorded), of persons
+    or institutions in the user's jurisdiction, the longest waiting first."""
+    if not _staff(user):
+        return training_selectors.enrolments_visible(None).none()
+    return (training_selectors.enrolments_visible(user)
+            .filter(status=EnrolmentStatus.ENROLLED, course__end_date__lt=on)
+            .select_related("course").order_by("course__end_date", "pk"))
+
+
+def courses_starting(user, start: date, end: date):
+    """Open courses of institutions in the user's jurisdiction starting between ``start`` and ``end``."""
+    prefix = region_prefix(user) if user is not None else ""
+    qs = training_selectors.courses_visible(user)
+    if prefix is None or not _staff(user):
+        return qs.none()
+    return (qs.filter(institution__region__path__startswith=prefix, status=CourseStatus.OPEN,
+                      start_date__gte=start, start_date__lte=end).order_by("start_date", "pk"))
 
 
 def region_for_code(code: str):
@@ -199,3 +218,66 @@ def employer_for_code(user, code: str):
         raise DomainError.of("employer_code", "employer.unknown", "辖区内未找到该统一社会信用代码的单位",
                              "no employer with this credit code in your jurisdiction")
     return employer
+
+
+# --- the person's employment story (registry person page, employment person page, API) ------------------------
+
+STORY_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a person's story: the newest ``STORY_ROWS`` rows and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def _section(qs: QuerySet, limit: int) -> Section:
+    rows = list(qs[:limit])
+    return Section(rows, len(rows) if len(rows) < limit else qs.count())
+
+
+def story_registrations(user, person: Person, limit: int = STORY_ROWS) -> Section:
+    """Unemployment registrations, open first then newest; one query (two when there are more than ``limit``)."""
+    qs = UnemploymentRegistration.objects.filter(person=person, person__in=persons(user))
+    return _section(qs.order_by(F("ended_on").desc(nulls_first=True), "-registered_on", "-id"), limit)
+
+
+def story_certificates(user, person: Person, limit: int = STORY_ROWS) -> Section:
+    qs = ReemploymentCertificate.objects.filter(person=person, person__in=persons(user))
+    return _section(qs.order_by("-issued_on", "-id"), limit)
+
+
+def story_referrals(user, person: Person, limit: int = STORY_ROWS) -> Section:
+    """Referrals with their vacancy, employer and occupation (one joined query) and outcome."""
+    qs = (Referral.objects.filter(person=person, person__in=persons(user))
+          .select_related("vacancy__employer", "vacancy__occupation"))
+    return _section(qs.order_by("-referred_on", "-id"), limit)
+
+
+def story_trainings(user, person: Person, limit: int = STORY_ROWS) -> Section:
+    """Training enrolments with course, institution and exam result (one joined query)."""
+    qs = (training_selectors.enrolments_visible(user).filter(person=person, person__in=persons(user))
+          .select_related("course__institution", "result"))
+    return _section(qs.order_by("-enrolled_on", "-id"), limit)
+
+
+def story_qualifications(user, person: Person, limit: int = STORY_ROWS) -> Section:
+    """Vocational qualification certificates (level, occupation, number), newest first."""
+    qs = training_selectors.certificates_visible(user).filter(person=person, person__in=persons(user))
+    return _section(qs.order_by("-issued_on", "-id"), limit)
+
+
+STORY = {"registrations": story_registrations, "certificates": story_certificates, "referrals": story_referrals,
+         "trainings": story_trainings, "qualifications": story_qualifications}
+
+
+def person_story(user, person: Person, only: tuple[str, ...] = tuple(STORY)) -> dict[str, Section]:
+    """The sections named in ``only`` (default all); each selector is scoped on its own (a foreign person gives
+    empty sections): one query per section, two when it holds more than ``STORY_ROWS`` rows."""
+    return {name: STORY[name](user, person) for name in only}

@@ -16,6 +16,7 @@ from laobao.core.scoping import can, can_read
 from laobao.core.views import add_problems, page, require, staff_view
 
 from . import assistance, certificates, forms, selectors, services
+from . import office as office_queues
 
 WRITE, APPROVE = "employment.write", "employment.approve"
 FORMS = {"seeker_form": forms.SeekerForm, "register_form": forms.RegisterForm, "contact_form": forms.ContactForm,
@@ -53,7 +54,8 @@ def _page(request, person, bound: dict | None = None, status: int = 200):
     today = timezone.localdate()
     data = selectors.person_view(request.user, person, today)
     writer = can(request.user, WRITE)
-    ctx = {**data, "masked_id": _masked(person.citizen_id), "writer": writer, "today": today}
+    story = selectors.person_story(request.user, person, ("referrals", "trainings", "qualifications"))
+    ctx = {**data, "masked_id": _masked(person.citizen_id), "writer": writer, "today": today, "story": story}
     if writer:
         for name, cls in FORMS.items():
             ctx[name] = cls(initial=_seeker_initial(data["seeker"])) if name == "seeker_form" else cls()
@@ -266,8 +268,9 @@ def application_reject(request, number: str):
 
 @staff_view
 def office(request):
-    """社区六项服务 (first version): due contacts, certificates to renew, applications waiting, whom to help next."""
+    """社区六项服务: each service's queues (count, first rows, link to the work), scoped to the user's jurisdiction."""
     require(can_read(request.user, "person"))
     today = timezone.localdate()
-    return page(request, "employment/office.html", {**selectors.dashboard(request.user, today), "today": today,
+    return page(request, "employment/office.html", {**office_queues.totals(request.user, today), "today": today,
+                                                    "services": office_queues.services(request.user, today),
                                                     "writer": can(request.user, WRITE)})

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
@@ -141,8 +143,27 @@ def evaluate_one(indicator: Indicator, user, month: date, region: Region) -> Res
     return Result(indicator, month, region, out)
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("kpi_shared", default=None)
+
+
+def shared(key: tuple, compute: Callable[[], object]):
+    """A count several indicators need (e.g. the unemployment rate's parts, for the city and by district),
+    computed once per :func:`evaluate` call; outside one (a compute called directly) it is simply computed.
+    ``key`` must name everything the count depends on (indicator family, user, month, region)."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def evaluate(user, month: date, region: Region | None = None, codes: list[str] | None = None) -> list[Result]:
     """Every registered indicator (or those in ``codes``) for ``month`` and the user's view of ``region``."""
     effective = scope_region(user, region)
     indicators = [get(c) for c in codes] if codes else all_indicators()
-    return [evaluate_one(ind, user, month, effective) for ind in indicators]
+    token = _SHARED.set({})  # shared counts live for this one evaluation only: never stale across requests
+    try:
+        return [evaluate_one(ind, user, month, effective) for ind in indicators]
+    finally:
+        _SHARED.reset(token)

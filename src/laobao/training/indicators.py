@@ -20,7 +20,7 @@ from django.utils import translation
 from laobao.core.models import Region
 from laobao.kpi.districts import count_rows
 from laobao.kpi.registry import Indicator, Row, register, share
-from laobao.kpi.selectors import month_end, scoped
+from laobao.kpi.selectors import month_end, scoped, shared
 from laobao.kpi.targets import plan_target
 
 from .models import HIGH_LEVELS, Certificate, CourseKind, Enrolment, Level
@@ -62,11 +62,22 @@ def certificates_by_level(user, month: date, region: Region) -> list[Row]:
                       labels=lambda v: (_zh(Level(v).label), LEVEL_EN.get(v, str(v))))
 
 
+def _held_counts(user, month: date, region: Region) -> dict[str, int]:
+    """One aggregate over the certificates held at the month end, shared by the skill ratio and the young share:
+    certificates by group, and distinct high-skill holders (all, and aged ≤ 35)."""
+    def compute():
+        high = Q(level__in=HIGH_LEVELS)
+        young = _born_after(month_end(month))
+        return held(user, month, region).aggregate(
+            high=Count("id", filter=high), middle=Count("id", filter=Q(level=4)),
+            junior=Count("id", filter=Q(level=5)), holders=Count("person", distinct=True, filter=high),
+            young=Count("person", distinct=True, filter=high & Q(person__birth_date__gt=young)))
+    return shared(("training.held", getattr(user, "pk", None), month, region.pk), compute)
+
+
 def skill_level_ratio(user, month: date, region: Region) -> list[Row]:
     """Shares (%) of certificates held at the month end: high (levels 3–1), middle (4), junior (5)."""
-    got = held(user, month, region).aggregate(
-        high=Count("id", filter=Q(level__in=HIGH_LEVELS)), middle=Count("id", filter=Q(level=4)),
-        junior=Count("id", filter=Q(level=5)))
+    got = _held_counts(user, month, region)
     total = got["high"] + got["middle"] + got["junior"]
     return [Row(key=(("group", g),), label_zh=zh, label_en=en, value=share(got[g], total)) for g, zh, en in GROUPS]
 
@@ -81,10 +92,8 @@ def _born_after(end: date) -> date:
 
 def young_high_skill_share(user, month: date, region: Region):
     """Persons holding a high-skill certificate (level 3–1) at the month end who are aged ≤ 35 ÷ all such persons."""
-    young = _born_after(month_end(month))
-    got = held(user, month, region).filter(level__in=HIGH_LEVELS).aggregate(
-        n=Count("person", distinct=True), y=Count("person", distinct=True, filter=Q(person__birth_date__gt=young)))
-    return share(got["y"], got["n"])
+    got = _held_counts(user, month, region)
+    return share(got["young"], got["holders"])
 
 
 register(Indicator(

@@ -124,26 +124,48 @@ def increase(s: Scheme, pension_fen: int, contribution_months: int, age: int) ->
 
 def lines(s: Scheme, pension_fen: int, contribution_months: int, age: int, share: int, extra: int) -> list[dict]:
     """The four explanation lines (zero lines kept, so the explanation is complete), given the computed
-    share and age-band amounts (the single and the column form both explain through here)."""
-    years = contribution_months // 12
-    per_year = s.per_year_fen * years
+    share and age-band amounts (the single and the column form both explain through here): the scheme's
+    :func:`texts` filled with the person's figures by :func:`render`."""
+    return render(texts(s), pension_fen, share, contribution_months, age, extra)
+
+
+def _esc(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def texts(s: Scheme) -> dict:
+    """What one year's explanation says for everyone, with the person's figures left as ``str.format`` fields
+    (``{pension}``, ``{share}``, ``{years}``, ``{months}``, ``{per_year}``, ``{age}``, ``{extra}``): the labels,
+    the formula wording, the flat amount and the amount per year, the notice (reference, status). Stored once
+    per year (benefits ``IndexationScheme``); :func:`render` makes the lines of one person from it."""
     tag = f"{s.year}年调待"
     bands = "；".join(f"满{a}岁 {yuan(f)}" for a, f in s.bands) if s.bands else "无高龄档"
-    return [
-        _line("index_flat", f"{tag}·定额调整", f"{s.year} indexation: flat amount", s.flat_fen,
-              f"每人每月 {yuan(s.flat_fen)} 元"),
-        share_line(s, pension_fen, share),
-        _line("index_years", f"{tag}·按缴费年限挂钩", f"{s.year} indexation: per contribution year", per_year,
-              f"{yuan(s.per_year_fen)} × {years} 年（缴费 {contribution_months} 个月，满整年计） = {yuan(per_year)}"),
-        _line("index_age", f"{tag}·高龄倾斜", f"{s.year} indexation: age band", extra,
-              f"{s.age_day.isoformat()} 年满 {age} 周岁 → {yuan(extra)}（{bands}）"),
-    ]
+    return {"year": s.year, "flat_fen": s.flat_fen, "per_year_fen": s.per_year_fen,
+            "reference": s.reference, "status": s.status, "lines": [
+                _text("index_flat", f"{tag}·定额调整", f"{s.year} indexation: flat amount", "flat",
+                      _esc(f"每人每月 {yuan(s.flat_fen)} 元")),
+                _text("index_share", f"{tag}·按本人养老金挂钩", f"{s.year} indexation: share of the pension", "share",
+                      "调整前 {pension} × " + _esc(str(s.share)) + " = {share}（四舍五入到分）"),
+                _text("index_years", f"{tag}·按缴费年限挂钩", f"{s.year} indexation: per contribution year", "per_year",
+                      _esc(yuan(s.per_year_fen)) + " × {years} 年（缴费 {months} 个月，满整年计） = {per_year}"),
+                _text("index_age", f"{tag}·高龄倾斜", f"{s.year} indexation: age band", "extra",
+                      _esc(s.age_day.isoformat()) + " 年满 {age} 周岁 → {extra}（" + _esc(bands) + "）"),
+            ]}
 
 
-def share_line(s: Scheme, pension_fen: int, share: int) -> dict:
-    """The line of the share of the pension before the adjustment (the one line that differs per person)."""
-    return _line("index_share", f"{s.year}年调待·按本人养老金挂钩", f"{s.year} indexation: share of the pension", share,
-                 f"调整前 {yuan(pension_fen)} × {s.share} = {yuan(share)}（四舍五入到分）")
+def _text(code: str, zh: str, en: str, amount: str, formula: str) -> dict:
+    return {"code": code, "zh": zh, "en": en, "amount": amount, "formula": formula}
+
+
+def render(t: dict, pension_fen: int, share: int, contribution_months: int, age: int, extra: int) -> list[dict]:
+    """The four lines of one person from the year's :func:`texts` and the person's figures (pension before
+    the adjustment, share, contribution months, age, age-band amount; all integers)."""
+    years = contribution_months // 12
+    per_year = t["per_year_fen"] * years
+    amounts = {"flat": t["flat_fen"], "share": share, "per_year": per_year, "extra": extra}
+    fields = {"pension": yuan(pension_fen), "share": yuan(share), "years": years, "months": contribution_months,
+              "per_year": yuan(per_year), "age": age, "extra": yuan(extra)}
+    return [_line(x["code"], x["zh"], x["en"], amounts[x["amount"]], x["formula"].format(**fields)) for x in t["lines"]]
 
 
 def _line(code: str, zh: str, en: str, fen: int, formula: str) -> dict:

@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 self._history(seed, quiet)
                 logins = ensure_users(seed)
                 self._benefits(seed, quiet)
+                self._employment(seed, quiet)
             except DomainError as exc:
                 raise CommandError(exc.text("zh-hans") + "\n" + exc.text("en"), returncode=1) from None
         self._print_logins(logins, seed)
@@ -64,6 +65,23 @@ class Command(BaseCommand):
                           f"{c['unemployment']} unemployment benefits, {c['maternity']} maternity allowances, "
                           f"{c['payroll_runs']} payroll runs, "
                           f"{c['payment_lines']} payment lines")
+
+    def _employment(self, seed, quiet):
+        """Employment services and training (issue 6): registrations, certificates, vacancies, referrals, courses."""
+        from laobao.demo import employment, training
+
+        progress = None if quiet else self.stderr
+        if not employment.done():
+            c = employment.grow(seed=seed, progress=progress)
+            self.stdout.write(f"demo employment: {c['registrations']} unemployment registrations ({c['open_registrations']} "
+                              f"open), {c['certificates']} re-employment certificates, {c['applications']} support "
+                              f"applications, {c['vacancies']} vacancies, {c['referrals']} referrals "
+                              f"({c['hired']} hired)")
+        if not training.done():
+            c = training.grow(seed=seed, progress=progress)
+            self.stdout.write(f"demo training: {c['institutions']} institutions, {c['courses']} courses, "
+                              f"{c['enrolments']} enrolments, {c['certificates']} certificates, "
+                              f"{c['subsidies']} training subsidies")
 
     def _print_logins(self, logins, seed):
         self.stdout.write(f"\n演示账号 / demo logins (seed {seed}; demo only, never in production):")
