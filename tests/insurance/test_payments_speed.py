@@ -1,6 +1,6 @@
 """Payment import speed (issue 4, fifth session): the faster paths write and compute exactly what the old ones did.
 
-* ``ledger.batch.write_columns`` on SQLite sends each block of rows as one JSON text (``json_each``) instead of
+* ``ledger.batch.write_columns`` on SQLite sends each block of rows as one multi-row ``INSERT … VALUES`` instead of
   ``executemany``: every value must come back as it went in (NULL, integers to the int64 limits, text with
   quotes, tabs, newlines, backslashes, CJK and characters outside the BMP, dates), and an integer outside int64
   is refused rather than stored as a real. The same test runs the PostgreSQL COPY path.
