@@ -82,6 +82,14 @@ class Command(BaseCommand):
             self.stdout.write(f"demo training: {c['institutions']} institutions, {c['courses']} courses, "
                               f"{c['enrolments']} enrolments, {c['certificates']} certificates, "
                               f"{c['subsidies']} training subsidies")
+        from laobao.demo import welfare_migrant
+
+        if not welfare_migrant.done():
+            c = welfare_migrant.grow(seed=seed, progress=progress)
+            self.stdout.write(f"demo welfare/migrant: {c['posts']} public-welfare posts, {c['placements']} placements "
+                              f"({c['left']} left), {c['subsidies']} post subsidies, {c['migrants']} migrant "
+                              f"registrations ({c['migrants_ended']} ended), {c['rural']} rural laborers "
+                              f"({c['transfers']} transfers), {c['groups']} exchange groups")
 
     def _print_logins(self, logins, seed):
         self.stdout.write(f"\n演示账号 / demo logins (seed {seed}; demo only, never in production):")
