@@ -70,7 +70,7 @@ def bad(row: int, field: str, zh: str, en: str) -> str:
     return f"第{row}行 row {row} [{field}]: {zh} / {en}"
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -101,7 +101,7 @@ def _row(n: int, rec: dict, tag: str, errors: list[str]) -> ReturnRow | None:
 
 def parse_returns(data: bytes, tag: str) -> tuple[list[ReturnRow], list[str]]:
     """The rows of a return file whose line ids are ``tag`` + digits, or the errors of every bad row."""
-    reader = csv.DictReader(io.StringIO(_decode(data)))
+    reader = csv.DictReader(io.StringIO(decode(data)))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:

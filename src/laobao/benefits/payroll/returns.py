@@ -26,37 +26,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from laobao.core import audit
+from laobao.ledger.bankfile import ReturnRow, ReturnsRejected, decode as _decode
+from laobao.ledger.bankfile import bad as _bad
 from laobao.ledger.batch import Entry, post_batch
 
 from ..models import PaymentLine, PaymentReturn, PayrollRun, ReturnOutcome
 
 COLUMNS = ("line_id", "outcome", "reason", "settled_on")
-
-
-@dataclass(frozen=True)
-class ReturnRow:
-    row: int
-    line_id: int
-    outcome: str
-    reason: str
-    settled_on: date
-
-
-class ReturnsRejected(Exception):
-    def __init__(self, errors: list[str], rows: int):
-        super().__init__(f"{len(errors)} bad rows")
-        self.errors, self.rows = errors, rows
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
-def _bad(row: int, field: str, zh: str, en: str) -> str:
-    return f"第{row}行 row {row} [{field}]: {zh} / {en}"
 
 
 def _parse_row(n: int, rec: dict, errors: list[str]) -> ReturnRow | None:
